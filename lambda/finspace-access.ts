@@ -1,0 +1,180 @@
+/**
+ * FinSpace's authorization model: the handler's IAM role calls GetProgrammaticAccessCredentials, and UpdateUser
+ * runs with the temporary credentials it returns (they act as the FinSpace user whose API access principal is
+ * the role). Credentials are cached per environment for the life of a warm container, until shortly before
+ * they expire, and fetched afresh once when FinSpace says they expired or were rejected.
+ */
+import type { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import { FinSpaceDataClient, FinSpaceDataServiceError, type UpdateUserInput, type UpdateUserOutput } from './finspace-client';
+import { DEFAULT_RETRY_POLICY, newRetryStats, retryUntilDeadline, type RetryPolicy, type RetryStats } from './retry';
+
+/** A call that failed for good, with the service's error name as `code` and a message that says what to do. */
+export class FinSpaceCallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'FinSpaceCallError';
+  }
+}
+
+export interface FinSpaceAccessConfig {
+  readonly region: string;
+  readonly endpoint?: string;
+  /** The handler role's own credentials (in Lambda, from the environment). */
+  readonly roleCredentials: AwsCredentialIdentityProvider;
+  /** Named in authorization failures, so the user knows which role to register. */
+  readonly roleArn?: string;
+  readonly httpHandler?: NodeHttpHandler;
+  readonly retryPolicy?: RetryPolicy;
+  /** @default 60 (the model's maximum) */
+  readonly durationInMinutes?: number;
+  /** Fetch new credentials this long before the old ones expire. @default 5 minutes */
+  readonly refreshMarginMs?: number;
+}
+
+export interface CallContext {
+  /** Epoch ms by which all attempts must have ended. */
+  readonly deadline: number;
+  /** Counts attempts across both calls of one request. @default fresh counters */
+  readonly stats?: RetryStats;
+}
+
+interface CachedCredentials {
+  readonly identity: AwsCredentialIdentity;
+  readonly refreshAt: number;
+}
+
+const REJECTED_CREDENTIAL_ERRORS = new Set([
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+]);
+
+/** A 403 that means "these temporary credentials no longer work", as opposed to "this principal may not". */
+export function isRejectedCredentials(error: unknown): boolean {
+  if (!(error instanceof FinSpaceDataServiceError) || error.$metadata.httpStatusCode !== 403) return false;
+  return REJECTED_CREDENTIAL_ERRORS.has(error.name) || /expired|security token|signature/i.test(error.message);
+}
+
+const REGISTRATION_STEP =
+  'Register the role in the FinSpace environment as the API access principal (apiAccessPrincipalArn, with apiAccess ENABLED) ' +
+  'of a FinSpace user who may manage users: a superuser, or a member of a permission group with the ManageUsersAndGroups permission.';
+
+export class FinSpaceAccess {
+  private readonly cache = new Map<string, CachedCredentials>();
+  private readonly roleClient: FinSpaceDataClient;
+  private readonly policy: RetryPolicy;
+  private readonly durationInMinutes: number;
+  private readonly refreshMarginMs: number;
+
+  constructor(private readonly config: FinSpaceAccessConfig) {
+    this.roleClient = new FinSpaceDataClient({
+      region: config.region,
+      endpoint: config.endpoint,
+      credentials: config.roleCredentials,
+      httpHandler: config.httpHandler,
+    });
+    this.policy = config.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    this.durationInMinutes = config.durationInMinutes ?? 60;
+    this.refreshMarginMs = config.refreshMarginMs ?? 5 * 60_000;
+  }
+
+  /** UpdateUser in `environmentId` as the FinSpace user the handler's role is registered to. */
+  async updateUser(environmentId: string, input: UpdateUserInput, context: CallContext): Promise<UpdateUserOutput> {
+    const stats = context.stats ?? newRetryStats();
+    const where = `user ${JSON.stringify(input.userId)} in FinSpace environment ${JSON.stringify(environmentId)}`;
+    let credentials = await this.credentialsFor(environmentId, context.deadline, stats, false);
+    for (let refreshed = false; ; refreshed = true) {
+      const client = new FinSpaceDataClient({
+        region: this.config.region,
+        endpoint: this.config.endpoint,
+        credentials,
+        httpHandler: this.config.httpHandler,
+      });
+      try {
+        return await retryUntilDeadline('UpdateUser', (timeoutMs) => client.updateUser(input, { timeoutMs }), {
+          deadline: context.deadline,
+          policy: this.policy,
+          stats,
+        });
+      } catch (error) {
+        if (isRejectedCredentials(error) && !refreshed) {
+          this.cache.delete(environmentId);
+          credentials = await this.credentialsFor(environmentId, context.deadline, stats, true);
+          continue;
+        }
+        throw this.finalError('UpdateUser', where, environmentId, error);
+      }
+    }
+  }
+
+  /** Forget cached credentials (all environments). */
+  clearCache(): void {
+    this.cache.clear();
+  }
+
+  private async credentialsFor(environmentId: string, deadline: number, stats: RetryStats, force: boolean): Promise<AwsCredentialIdentity> {
+    const cached = this.cache.get(environmentId);
+    if (!force && cached && Date.now() < cached.refreshAt) return cached.identity;
+    let output;
+    try {
+      output = await retryUntilDeadline(
+        'GetProgrammaticAccessCredentials',
+        (timeoutMs) => this.roleClient.getProgrammaticAccessCredentials({ environmentId, durationInMinutes: this.durationInMinutes }, { timeoutMs }),
+        { deadline, policy: this.policy, stats },
+      );
+    } catch (error) {
+      throw this.finalError('GetProgrammaticAccessCredentials', `FinSpace environment ${JSON.stringify(environmentId)}`, environmentId, error);
+    }
+    const { accessKeyId, secretAccessKey, sessionToken } = output.credentials ?? {};
+    if (!accessKeyId || !secretAccessKey || !sessionToken) {
+      throw new FinSpaceCallError(
+        'InvalidResponse',
+        `GetProgrammaticAccessCredentials for FinSpace environment ${JSON.stringify(environmentId)} answered without complete credentials; retry the deployment, and report it if it persists.`,
+      );
+    }
+    const minutes = output.durationInMinutes ?? this.durationInMinutes;
+    const identity: AwsCredentialIdentity = { accessKeyId, secretAccessKey, sessionToken };
+    this.cache.set(environmentId, { identity, refreshAt: Date.now() + minutes * 60_000 - this.refreshMarginMs });
+    return identity;
+  }
+
+  /** Turns a failure into one a CloudFormation user can act on: what failed, where, why, what to do. */
+  private finalError(operation: string, where: string, environmentId: string, error: unknown): Error {
+    if (!(error instanceof FinSpaceDataServiceError)) return error instanceof Error ? error : new Error(String(error));
+    const role = this.config.roleArn ? `the handler's role ${this.config.roleArn}` : "the handler's role";
+    const service = `${error.name}: ${error.message}${error.reason ? ` (reason: ${error.reason})` : ''}`;
+    let advice: string;
+    switch (error.name) {
+      case 'AccessDeniedException':
+        advice =
+          operation === 'GetProgrammaticAccessCredentials'
+            ? `FinSpace environment ${JSON.stringify(environmentId)} does not accept ${role} as an API access principal. ${REGISTRATION_STEP}`
+            : `The FinSpace user that ${role} acts as in environment ${JSON.stringify(environmentId)} may not manage users. ${REGISTRATION_STEP}`;
+        break;
+      case 'ResourceNotFoundException':
+        advice = 'The user must already exist: FinSpaceUserSettings changes settings, it does not create users. Check userId and environmentId.';
+        break;
+      case 'ValidationException':
+        advice = 'FinSpace rejected a setting; correct the value it names.';
+        break;
+      case 'ConflictException':
+        advice = 'Another change to this user is in progress or conflicts; retry the deployment.';
+        break;
+      default:
+        advice = isRejectedCredentials(error)
+          ? `FinSpace rejected fresh temporary credentials for ${role}; check that its API access is still ENABLED. ${REGISTRATION_STEP}`
+          : 'Retry the deployment; report it if it persists.';
+    }
+    const requestId = error.$metadata.requestId ? ` (request id ${error.$metadata.requestId})` : '';
+    return new FinSpaceCallError(error.name, `${operation} failed for ${where}${requestId}: ${service}. ${advice}`, { cause: error });
+  }
+}

@@ -1,0 +1,259 @@
+/**
+ * A small FinSpace Data client (restJson1, SigV4 signing name `finspace-api`) built from the same AWS SDK v3
+ * runtime parts as the generated `@aws-sdk/client-finspace-data`: SigV4 signer, Node HTTP handler, credential
+ * identities. It covers the three operations this project needs, with the generated client's input and output
+ * shapes, and makes exactly one attempt per call: retries are the caller's (see retry.ts), so that a deadline
+ * governs them. Replacing this module with the generated client (maxAttempts: 1) is a change in this file only.
+ */
+import { Hash } from '@smithy/hash-node';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
+import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { Readable } from 'node:stream';
+
+export const SIGNING_NAME = 'finspace-api';
+
+export interface UpdateUserInput {
+  readonly userId: string;
+  readonly type?: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly apiAccess?: string;
+  readonly apiAccessPrincipalArn?: string;
+  readonly clientToken?: string;
+}
+export interface UpdateUserOutput {
+  readonly userId?: string;
+}
+export interface GetUserInput {
+  readonly userId: string;
+}
+export interface GetUserOutput {
+  readonly userId?: string;
+  readonly status?: string;
+  readonly firstName?: string;
+  readonly lastName?: string;
+  readonly emailAddress?: string;
+  readonly type?: string;
+  readonly apiAccess?: string;
+  readonly apiAccessPrincipalArn?: string;
+  readonly createTime?: number;
+  readonly lastEnabledTime?: number;
+  readonly lastDisabledTime?: number;
+  readonly lastModifiedTime?: number;
+  readonly lastLoginTime?: number;
+}
+export interface GetProgrammaticAccessCredentialsInput {
+  readonly environmentId: string;
+  readonly durationInMinutes?: number;
+}
+export interface GetProgrammaticAccessCredentialsOutput {
+  readonly credentials?: { readonly accessKeyId?: string; readonly secretAccessKey?: string; readonly sessionToken?: string };
+  readonly durationInMinutes?: number;
+}
+
+/** An error the service answered, shaped like the SDK's ServiceException so the SDK's classifiers read it. */
+export class FinSpaceDataServiceError extends Error {
+  readonly $fault: 'client' | 'server';
+  readonly $metadata: { readonly httpStatusCode: number; readonly requestId?: string };
+  /** The `reason` member of ValidationException, ResourceNotFoundException and ConflictException. */
+  readonly reason?: string;
+  /** From a Retry-After header, when the service sent one. */
+  readonly retryAfterMs?: number;
+
+  constructor(name: string, message: string, init: { status: number; requestId?: string; reason?: string; retryAfterMs?: number }) {
+    super(message);
+    this.name = name;
+    this.$fault = init.status >= 500 ? 'server' : 'client';
+    this.$metadata = { httpStatusCode: init.status, requestId: init.requestId };
+    this.reason = init.reason;
+    this.retryAfterMs = init.retryAfterMs;
+  }
+}
+
+/** An attempt that took longer than its timeout. The name is the one the SDK's classifier treats as transient. */
+export class AttemptTimeoutError extends Error {
+  constructor(operation: string, timeoutMs: number) {
+    super(`${operation} did not complete within ${timeoutMs} ms`);
+    this.name = 'TimeoutError';
+  }
+}
+
+export interface FinSpaceDataClientConfig {
+  readonly region: string;
+  readonly credentials: AwsCredentialIdentity | AwsCredentialIdentityProvider;
+  /** @default resolveEndpoint(region) */
+  readonly endpoint?: string;
+  /** Shared across clients so that warm invocations reuse sockets. @default a new handler */
+  readonly httpHandler?: NodeHttpHandler;
+  /** @default 10 000 ms */
+  readonly defaultTimeoutMs?: number;
+}
+
+export interface CallOptions {
+  /** Abandon the attempt after this long (the whole exchange, body included). */
+  readonly timeoutMs?: number;
+}
+
+/**
+ * The endpoint as the AWS SDKs resolve it: a service-specific override (`AWS_ENDPOINT_URL_FINSPACE_DATA`, from the
+ * model's service id "finspace data"), then the global one (`AWS_ENDPOINT_URL`), unless
+ * `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` is true; otherwise the regional endpoint.
+ */
+export function resolveEndpoint(region: string, env: NodeJS.ProcessEnv = process.env): string {
+  if (env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS?.toLowerCase() !== 'true') {
+    const configured = env.AWS_ENDPOINT_URL_FINSPACE_DATA || env.AWS_ENDPOINT_URL;
+    if (configured) return configured;
+  }
+  const dnsSuffix = region.startsWith('cn-') ? 'amazonaws.com.cn' : 'amazonaws.com';
+  return `https://finspace-api.${region}.${dnsSuffix}`;
+}
+
+/** Smithy's label encoding: RFC 3986 unreserved characters stay, everything else is percent-encoded. */
+function encodeLabel(value: string): string {
+  return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function parseRetryAfter(header: string | undefined): number | undefined {
+  if (!header) return undefined;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
+}
+
+async function readBody(body: unknown): Promise<string> {
+  if (body === undefined || body === null) return '';
+  const chunks: Buffer[] = [];
+  for await (const chunk of body as Readable) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function parseJson(text: string, operation: string, status: number): Record<string, unknown> {
+  if (text.trim() === '') return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // fall through to the error below
+  }
+  throw new FinSpaceDataServiceError('DeserializationError', `${operation} answered HTTP ${status} with a body that is not a JSON object`, { status });
+}
+
+/** The error name from `x-amzn-ErrorType` (text after ':' is not part of it), else from the body. */
+function errorName(headerValue: string | undefined, body: Record<string, unknown>, status: number): string {
+  const raw = headerValue ?? (typeof body.__type === 'string' ? body.__type : typeof body.code === 'string' ? body.code : undefined);
+  if (raw) return raw.split(':')[0].split('#').pop()!.trim();
+  return status >= 500 ? 'InternalServerException' : `Http${status}Error`;
+}
+
+export class FinSpaceDataClient {
+  private readonly signer: SignatureV4;
+  private readonly endpoint: URL;
+  private readonly httpHandler: NodeHttpHandler;
+  private readonly defaultTimeoutMs: number;
+
+  constructor(config: FinSpaceDataClientConfig) {
+    this.signer = new SignatureV4({
+      service: SIGNING_NAME,
+      region: config.region,
+      credentials: config.credentials,
+      sha256: Hash.bind(null, 'sha256'),
+    });
+    this.endpoint = new URL(config.endpoint ?? resolveEndpoint(config.region));
+    this.httpHandler = config.httpHandler ?? new NodeHttpHandler();
+    this.defaultTimeoutMs = config.defaultTimeoutMs ?? 10_000;
+  }
+
+  /** GET /credentials/programmatic: temporary credentials that act as the FinSpace user whose API principal is the caller. */
+  async getProgrammaticAccessCredentials(input: GetProgrammaticAccessCredentialsInput, options?: CallOptions): Promise<GetProgrammaticAccessCredentialsOutput> {
+    const query: Record<string, string> = { environmentId: input.environmentId };
+    if (input.durationInMinutes !== undefined) query.durationInMinutes = String(input.durationInMinutes);
+    return this.call('GetProgrammaticAccessCredentials', 'GET', '/credentials/programmatic', query, undefined, options);
+  }
+
+  /** PUT /user/{userId}: sends exactly the members present in the input. */
+  async updateUser(input: UpdateUserInput, options?: CallOptions): Promise<UpdateUserOutput> {
+    const { userId, ...members } = input;
+    const body = Object.fromEntries(Object.entries(members).filter(([, v]) => v !== undefined));
+    return this.call('UpdateUser', 'PUT', `/user/${encodeLabel(userId)}`, {}, body, options);
+  }
+
+  /** GET /user/{userId} */
+  async getUser(input: GetUserInput, options?: CallOptions): Promise<GetUserOutput> {
+    return this.call('GetUser', 'GET', `/user/${encodeLabel(input.userId)}`, {}, undefined, options);
+  }
+
+  private async call<T>(
+    operation: string,
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: Record<string, unknown> | undefined,
+    options: CallOptions | undefined,
+  ): Promise<T> {
+    const timeoutMs = options?.timeoutMs ?? this.defaultTimeoutMs;
+    const abort = new AbortController();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        abort.abort();
+        reject(new AttemptTimeoutError(operation, timeoutMs));
+      }, Math.max(1, timeoutMs));
+    });
+    try {
+      return await Promise.race([this.exchange<T>(operation, method, path, query, body, abort.signal), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async exchange<T>(
+    operation: string,
+    method: string,
+    path: string,
+    query: Record<string, string>,
+    body: Record<string, unknown> | undefined,
+    abortSignal: AbortSignal,
+  ): Promise<T> {
+    const basePath = this.endpoint.pathname.replace(/\/$/, '');
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const headers: Record<string, string> = { host: this.endpoint.host };
+    if (payload !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = String(Buffer.byteLength(payload));
+    }
+    const request = new HttpRequest({
+      protocol: this.endpoint.protocol,
+      hostname: this.endpoint.hostname,
+      port: this.endpoint.port ? Number(this.endpoint.port) : undefined,
+      method,
+      path: `${basePath}${path}`,
+      query,
+      headers,
+      body: payload,
+    });
+    const signed = await this.signer.sign(request);
+    const { response } = await this.httpHandler.handle(signed as HttpRequest, { abortSignal });
+    const text = await readBody(response.body);
+    const status = response.statusCode;
+    const requestId = response.headers['x-amzn-requestid'];
+    if (status >= 200 && status < 300) return parseJson(text, operation, status) as T;
+
+    let parsed: Record<string, unknown> = {};
+    try {
+      parsed = parseJson(text, operation, status);
+    } catch {
+      // An error answer with a body that is not JSON still has a status to classify it by.
+    }
+    const name = errorName(response.headers['x-amzn-errortype'], parsed, status);
+    const message = typeof parsed.message === 'string' ? parsed.message : typeof parsed.Message === 'string' ? parsed.Message : `${operation} answered HTTP ${status}`;
+    throw new FinSpaceDataServiceError(name, message, {
+      status,
+      requestId,
+      reason: typeof parsed.reason === 'string' ? parsed.reason : undefined,
+      retryAfterMs: parseRetryAfter(response.headers['retry-after']),
+    });
+  }
+}

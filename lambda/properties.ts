@@ -1,0 +1,75 @@
+/**
+ * The custom resource's properties, as CloudFormation delivers them (resolved, all strings), checked against
+ * the model's rules before any API call. The property names are UpdateUser's own member names.
+ */
+import { checkField, SETTING_FIELDS, type UserSettings } from '../lib/finspace-rules';
+
+export interface UserSettingsRequest {
+  readonly environmentId: string;
+  readonly userId: string;
+  /** Sent on Create and Update; an absent member is not sent. */
+  readonly settings: UserSettings;
+  /** Sent on Delete, when present. */
+  readonly onDelete?: UserSettings;
+}
+
+/** The properties break the rules; the message lists every problem. */
+export class InvalidPropertiesError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`Invalid FinSpaceUserSettings properties: ${problems.join(' ')}`);
+    this.name = 'InvalidPropertiesError';
+  }
+}
+
+const KNOWN = new Set<string>(['ServiceToken', 'environmentId', 'userId', 'onDelete', ...SETTING_FIELDS]);
+
+function readSettings(source: Record<string, unknown>, prefix: string, problems: string[]): UserSettings {
+  const settings: { [K in keyof UserSettings]: string } = {};
+  for (const field of SETTING_FIELDS) {
+    const value = source[field];
+    if (value === undefined) continue;
+    const problem = checkField(field, value, `${prefix}${field}`);
+    if (problem) problems.push(problem);
+    else settings[field] = value as string;
+  }
+  return settings;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** Validates the properties of an event; throws InvalidPropertiesError naming every broken rule. */
+export function parseProperties(properties: unknown): UserSettingsRequest {
+  if (!isRecord(properties)) throw new InvalidPropertiesError(['ResourceProperties must be an object.']);
+  const problems: string[] = [];
+  const unknown = Object.keys(properties).filter((key) => !KNOWN.has(key));
+  if (unknown.length > 0) {
+    problems.push(`Unknown properties ${unknown.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${[...KNOWN].filter((k) => k !== 'ServiceToken').join(', ')}.`);
+  }
+  for (const field of ['environmentId', 'userId'] as const) {
+    if (properties[field] === undefined) problems.push(`${field} is required.`);
+    else {
+      const problem = checkField(field, properties[field]);
+      if (problem) problems.push(problem);
+    }
+  }
+  const settings = readSettings(properties, '', problems);
+  let onDelete: UserSettings | undefined;
+  if (properties.onDelete !== undefined) {
+    if (!isRecord(properties.onDelete)) {
+      problems.push('onDelete must be an object of settings.');
+    } else {
+      const extra = Object.keys(properties.onDelete).filter((k) => !(SETTING_FIELDS as readonly string[]).includes(k));
+      if (extra.length > 0) problems.push(`Unknown onDelete properties ${extra.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${SETTING_FIELDS.join(', ')}.`);
+      onDelete = readSettings(properties.onDelete, 'onDelete.', problems);
+    }
+  }
+  if (problems.length > 0) throw new InvalidPropertiesError(problems);
+  return {
+    environmentId: properties.environmentId as string,
+    userId: properties.userId as string,
+    settings,
+    onDelete,
+  };
+}

@@ -1,0 +1,158 @@
+import { CustomResource, Token } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import { checkField, type FieldName, type SettingField } from './finspace-rules';
+import { FinSpaceUserSettingsProvider } from './finspace-user-settings-provider';
+import { ON_DELETE_PROPERTY, RESOURCE_TYPE, USER_ID_ATTRIBUTE } from './handler-contract';
+
+/** The kind of FinSpace user. */
+export enum FinSpaceUserType {
+  /** A user with permission to all the functionality and data in FinSpace. */
+  SUPER_USER = 'SUPER_USER',
+  /** A user whose permissions come from the permission groups it belongs to. */
+  APP_USER = 'APP_USER',
+}
+
+/** Whether a user may call GetProgrammaticAccessCredentials and so the FinSpace Data API. */
+export enum ApiAccess {
+  ENABLED = 'ENABLED',
+  DISABLED = 'DISABLED',
+}
+
+/** Settings of a FinSpace user; each one left out is not sent, so FinSpace keeps its current value. */
+export interface FinSpaceUserSettingsValues {
+  /**
+   * The kind of user.
+   *
+   * @default not changed
+   */
+  readonly type?: FinSpaceUserType;
+
+  /**
+   * The user's first name: 1 to 50 characters, not blank. Sensitive: never echoed in errors or logs.
+   *
+   * @default not changed
+   */
+  readonly firstName?: string;
+
+  /**
+   * The user's last name: 1 to 50 characters, not blank. Sensitive: never echoed in errors or logs.
+   *
+   * @default not changed
+   */
+  readonly lastName?: string;
+
+  /**
+   * Whether the user may use the FinSpace Data API.
+   *
+   * @default not changed
+   */
+  readonly apiAccess?: ApiAccess;
+
+  /**
+   * The IAM role that may obtain API credentials for this user (FinSpace accepts roles only), as a role or as
+   * its ARN.
+   *
+   * @default not changed
+   */
+  readonly apiAccessPrincipal?: iam.IRole | string;
+}
+
+export interface FinSpaceUserSettingsProps extends FinSpaceUserSettingsValues {
+  /** The FinSpace environment id: the subdomain of the environment's sign-in URL (1 to 26 characters). */
+  readonly environmentId: string;
+
+  /**
+   * The id of an existing FinSpace user (1 to 26 characters). Changing it replaces the resource: the new user gets
+   * the settings, then the old one is handled as a Delete (see `onDelete`).
+   */
+  readonly userId: string;
+
+  /**
+   * Settings applied when the resource is deleted (removed from the stack, the stack deleted, or replaced by a new
+   * userId), for example `{ apiAccess: ApiAccess.DISABLED }` to revoke API access. A user that no longer exists
+   * counts as done; any other failure fails the Delete, so a revocation never silently does not happen.
+   *
+   * @default nothing is sent on delete: the user keeps its settings
+   */
+  readonly onDelete?: FinSpaceUserSettingsValues;
+
+  /**
+   * The provider (handler function, role, logs, VPC) that applies the settings.
+   *
+   * @default the stack's default provider, FinSpaceUserSettingsProvider.getOrCreate(this)
+   */
+  readonly provider?: FinSpaceUserSettingsProvider;
+}
+
+/** The construct props and the UpdateUser members they become. */
+const SETTING_PROPS: ReadonlyArray<readonly [keyof FinSpaceUserSettingsValues, SettingField]> = [
+  ['type', 'type'],
+  ['firstName', 'firstName'],
+  ['lastName', 'lastName'],
+  ['apiAccess', 'apiAccess'],
+  ['apiAccessPrincipal', 'apiAccessPrincipalArn'],
+];
+
+function principalArn(principal: iam.IRole | string | undefined): unknown {
+  if (principal !== null && typeof principal === 'object' && 'roleArn' in principal) return principal.roleArn;
+  return principal;
+}
+
+/**
+ * Applies settings to an existing Amazon FinSpace user with the FinSpace Data API's UpdateUser, on create and
+ * update. The user's id, as FinSpace returns it, is the physical id and the `userId` attribute.
+ */
+export class FinSpaceUserSettings extends Construct {
+  /** The id of the user, as UpdateUser returned it (Fn::GetAtt). */
+  readonly userId: string;
+  /** The FinSpace environment the user is in. */
+  readonly environmentId: string;
+  /** The provider whose handler applies the settings. */
+  readonly provider: FinSpaceUserSettingsProvider;
+  /** The custom resource. */
+  readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: FinSpaceUserSettingsProps) {
+    super(scope, id);
+    const problems: string[] = [];
+    const check = (field: FieldName, value: unknown, label: string, required = false) => {
+      if (value === undefined && !required) return;
+      if (typeof value === 'string' && Token.isUnresolved(value)) return;
+      const problem = value === undefined ? `${label} is required.` : checkField(field, value, label);
+      if (problem) problems.push(problem);
+    };
+    const settingsOf = (values: FinSpaceUserSettingsValues | undefined, prefix: string) => {
+      const settings: Record<string, unknown> = {};
+      for (const [prop, field] of SETTING_PROPS) {
+        const value = prop === 'apiAccessPrincipal' ? principalArn(values?.apiAccessPrincipal) : values?.[prop];
+        check(field, value, `${prefix}${prop}`);
+        if (value !== undefined) settings[field] = value;
+      }
+      return settings;
+    };
+
+    check('environmentId', props.environmentId, 'environmentId', true);
+    check('userId', props.userId, 'userId', true);
+    const settings = settingsOf(props, '');
+    const onDelete = props.onDelete === undefined ? undefined : settingsOf(props.onDelete, 'onDelete.');
+    if (problems.length > 0) {
+      throw new Error(`Invalid FinSpaceUserSettings ${this.node.path}: ${problems.join(' ')}`);
+    }
+
+    this.provider = props.provider ?? FinSpaceUserSettingsProvider.getOrCreate(this);
+    this.environmentId = props.environmentId;
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: this.provider.serviceToken,
+      serviceTimeout: this.provider.serviceTimeout,
+      resourceType: RESOURCE_TYPE,
+      properties: {
+        environmentId: props.environmentId,
+        userId: props.userId,
+        ...settings,
+        ...(onDelete ? { [ON_DELETE_PROPERTY]: onDelete } : {}),
+      },
+    });
+    this.userId = this.resource.getAttString(USER_ID_ATTRIBUTE);
+  }
+}

@@ -1,0 +1,29 @@
+// Bundles lambda/handler.ts and everything it imports (the FinSpace client is not in the Lambda runtime) into
+// one file, the asset the construct deploys. `mainFields: module, main` lets esbuild take the packages' ES module
+// builds and drop what the handler does not use.
+import { build } from 'esbuild';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outfile = join(root, 'assets', 'finspace-user-settings-handler', 'index.js');
+
+const result = await build({
+  entryPoints: [join(root, 'lambda', 'handler.ts')],
+  outfile,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  // The Lambda runtime is nodejs24.x; node20 syntax keeps the bundle runnable by this project's local tools too.
+  target: 'node20',
+  mainFields: ['module', 'main'],
+  // @smithy/node-http-handler's ES build loads node:http with import(); as require() the bundle also runs in
+  // module loaders without dynamic-import support (jest's VM) and starts a little faster.
+  supported: { 'dynamic-import': false },
+  minify: true,
+  legalComments: 'none',
+  metafile: true,
+  logLevel: 'warning',
+});
+const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+if (process.argv.includes('--report')) console.log(`handler bundle: ${bytes} bytes -> ${outfile}`);

@@ -1,0 +1,352 @@
+/**
+ * The bundled handler through CloudFormation's lifecycle, against the FinSpace emulator over real HTTP.
+ */
+import {
+  ADMIN_USER_ID,
+  analystProperties,
+  ANALYST_ROLE_ARN,
+  ENVIRONMENT_ID,
+  Harness,
+  HANDLER_ROLE_ARN,
+  loadBundledHandler,
+  OTHER_USER_ID,
+  TARGET_USER_ID,
+  type Handler,
+} from '../support/harness';
+
+let h: Harness;
+let handler: Handler;
+
+beforeEach(async () => {
+  h = await Harness.start();
+  handler = loadBundledHandler();
+});
+afterEach(async () => {
+  await h.close();
+});
+
+const CREATE_FAILED = 'finspace-user-settings:create-failed:';
+
+describe('Create and Update', () => {
+  test('Create applies exactly the given settings and reports the returned userId', async () => {
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID, Data: { userId: TARGET_USER_ID } });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({
+      type: 'APP_USER',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      apiAccess: 'ENABLED',
+      apiAccessPrincipalArn: ANALYST_ROLE_ARN,
+    });
+    const put = h.receiver.puts.at(-1)!;
+    expect(put.contentType).toBe('');
+    expect(put.contentLength).toBe(Buffer.byteLength(put.body));
+    expect(put.contentLength).toBeLessThan(1024);
+  });
+
+  test('an omitted setting is not sent, so FinSpace keeps its value', async () => {
+    const { response } = await h.invoke(handler, {
+      requestType: 'Create',
+      properties: { environmentId: ENVIRONMENT_ID, userId: TARGET_USER_ID, apiAccess: 'ENABLED', apiAccessPrincipalArn: ANALYST_ROLE_ARN },
+    });
+    expect(response.Status).toBe('SUCCESS');
+    const update = h.emulator.requests.find((r) => r.operation === 'UpdateUser')!;
+    expect([...update.members!].sort()).toEqual(['apiAccess', 'apiAccessPrincipalArn', 'clientToken']);
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({ firstName: 'Oldfirst', lastName: 'Oldlast', type: 'APP_USER' });
+  });
+
+  test('Update applies the new settings and keeps the physical id', async () => {
+    await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    const { response } = await h.invoke(handler, {
+      requestType: 'Update',
+      physicalResourceId: TARGET_USER_ID,
+      properties: analystProperties({ type: 'SUPER_USER', lastName: 'Byron' }),
+      oldProperties: analystProperties(),
+    });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({ type: 'SUPER_USER', lastName: 'Byron' });
+  });
+
+  test('a userId with characters that need encoding reaches the right user', async () => {
+    const odd = 'u a/b+c%d';
+    h.emulator.putUser(ENVIRONMENT_ID, { userId: odd, type: 'APP_USER' });
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: { environmentId: ENVIRONMENT_ID, userId: odd, apiAccess: 'ENABLED' } });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: odd });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, odd)?.apiAccess).toBe('ENABLED');
+  });
+});
+
+describe('Delete', () => {
+  test('without onDelete settings it succeeds and calls nothing', async () => {
+    const before = h.emulator.requests.length;
+    const { response } = await h.invoke(handler, { requestType: 'Delete', physicalResourceId: TARGET_USER_ID, properties: analystProperties() });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
+    expect(h.emulator.requests.length).toBe(before);
+  });
+
+  test('with onDelete settings it applies them', async () => {
+    await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ onDelete: { apiAccess: 'DISABLED' } }) });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
+    const { response } = await h.invoke(handler, {
+      requestType: 'Delete',
+      physicalResourceId: TARGET_USER_ID,
+      properties: analystProperties({ onDelete: { apiAccess: 'DISABLED' } }),
+    });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
+    const last = h.emulator.requests.filter((r) => r.operation === 'UpdateUser').at(-1)!;
+    expect([...last.members!].sort()).toEqual(['apiAccess', 'clientToken']);
+  });
+
+  test('with onDelete settings, a user that no longer exists counts as done', async () => {
+    const { response } = await h.invoke(handler, {
+      requestType: 'Delete',
+      physicalResourceId: 'uGone0000000000000001',
+      properties: analystProperties({ userId: 'uGone0000000000000001', onDelete: { apiAccess: 'DISABLED' } }),
+    });
+    expect(response.Status).toBe('SUCCESS');
+    expect(h.emulator.count('UpdateUser', 404)).toBe(1);
+  });
+
+  test('with onDelete settings, any other failure fails the Delete with its reason', async () => {
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 403, message: 'User is not permitted' });
+    const { response } = await h.invoke(handler, {
+      requestType: 'Delete',
+      physicalResourceId: TARGET_USER_ID,
+      properties: analystProperties({ onDelete: { apiAccess: 'DISABLED' } }),
+    });
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId).toBe(TARGET_USER_ID);
+    expect(response.Reason).toContain('AccessDeniedException: User is not permitted');
+  });
+
+  test('after a failed Create it succeeds without an API call', async () => {
+    const create = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ userId: 'uNoSuchUser0000000001' }) });
+    expect(create.response.Status).toBe('FAILED');
+    expect(create.response.PhysicalResourceId.startsWith(CREATE_FAILED)).toBe(true);
+    const before = h.emulator.requests.length;
+    const { response } = await h.invoke(handler, {
+      requestType: 'Delete',
+      physicalResourceId: create.response.PhysicalResourceId,
+      properties: analystProperties({ userId: 'uNoSuchUser0000000001', onDelete: { apiAccess: 'DISABLED' } }),
+    });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: create.response.PhysicalResourceId });
+    expect(h.emulator.requests.length).toBe(before);
+  });
+});
+
+describe('replacement and rollback', () => {
+  test('a new userId updates the new user and returns its id; the Delete of the old id follows onDelete', async () => {
+    const old = analystProperties({ onDelete: { apiAccess: 'DISABLED' } });
+    await h.invoke(handler, { requestType: 'Create', properties: old });
+    const next = analystProperties({ userId: OTHER_USER_ID, onDelete: { apiAccess: 'DISABLED' } });
+    const update = await h.invoke(handler, { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: next, oldProperties: old });
+    expect(update.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: OTHER_USER_ID, Data: { userId: OTHER_USER_ID } });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, OTHER_USER_ID)).toMatchObject({ apiAccess: 'ENABLED', firstName: 'Ada' });
+
+    // CloudFormation's cleanup: Delete for the old physical id, with the old properties.
+    const del = await h.invoke(handler, { requestType: 'Delete', physicalResourceId: TARGET_USER_ID, properties: old });
+    expect(del.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
+    expect(h.emulator.getUser(ENVIRONMENT_ID, OTHER_USER_ID)?.apiAccess).toBe('ENABLED');
+  });
+
+  test('a failed Update is rolled back by an Update with the old properties, which restores the old settings', async () => {
+    const old = analystProperties();
+    await h.invoke(handler, { requestType: 'Create', properties: old });
+    const next = analystProperties({ type: 'SUPER_USER', firstName: 'Augusta' });
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 409, message: 'Concurrent modification', times: 1 });
+    const failed = await h.invoke(handler, { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: next, oldProperties: old });
+    expect(failed.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: TARGET_USER_ID });
+
+    // Simulate an Update that got through before another resource failed, then the rollback.
+    await h.invoke(handler, { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: next, oldProperties: old });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({ type: 'SUPER_USER', firstName: 'Augusta' });
+    const rollback = await h.invoke(handler, { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: old, oldProperties: next });
+    expect(rollback.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({ type: 'APP_USER', firstName: 'Ada' });
+  });
+});
+
+describe('retries', () => {
+  test('throttling (429) then success', async () => {
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 3 });
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    expect(response.Status).toBe('SUCCESS');
+    expect(h.emulator.count('UpdateUser', 429)).toBe(3);
+    expect(h.emulator.count('UpdateUser', 200)).toBe(1);
+  });
+
+  test('throttling of GetProgrammaticAccessCredentials and a 500 are retried too', async () => {
+    h.emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', status: 429, times: 2 });
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 500, times: 1 });
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    expect(response.Status).toBe('SUCCESS');
+    expect(h.emulator.count('GetProgrammaticAccessCredentials', 429)).toBe(2);
+    expect(h.emulator.count('UpdateUser', 500)).toBe(1);
+  });
+
+  test('throttling past the deadline fails with the count of throttled attempts, before the Lambda would end', async () => {
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 10_000 });
+    const remainingMs = 3000;
+    const { response, elapsedMs } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }, remainingMs);
+    expect(response.Status).toBe('FAILED');
+    expect(response.PhysicalResourceId.startsWith(CREATE_FAILED)).toBe(true);
+    const throttled = h.emulator.count('UpdateUser', 429);
+    expect(throttled).toBeGreaterThan(1);
+    const calls = h.emulator.requests.length;
+    expect(response.Reason).toMatch(new RegExp(`UpdateUser gave up at the deadline: ${calls} FinSpace calls over \\d+\\.\\d s, ${throttled} of them throttled \\(429\\)`));
+    expect(elapsedMs).toBeLessThan(remainingMs);
+  });
+
+  test('a stalled response is abandoned at the attempt timeout and the answer still beats the deadline', async () => {
+    h.emulator.injectFault({ operation: 'UpdateUser', delayMs: 20_000, times: 10 });
+    const remainingMs = 2500;
+    const { response, elapsedMs } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }, remainingMs);
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toMatch(/TimeoutError|did not finish/);
+    expect(elapsedMs).toBeLessThan(remainingMs);
+  });
+
+  test.each([
+    [400, 'ValidationException', 'firstName is invalid'],
+    [403, 'AccessDeniedException', 'not allowed'],
+    [404, 'ResourceNotFoundException', 'User not found'],
+    [409, 'ConflictException', 'Conflict'],
+  ])('HTTP %i (%s) fails at once with the service message', async (status, name, message) => {
+    h.emulator.injectFault({ operation: 'UpdateUser', status, message });
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain(`${name}: ${message}`);
+    expect(h.emulator.count('UpdateUser')).toBe(1);
+  });
+
+  test('a 403 on UpdateUser names the role, the environment and the registration step', async () => {
+    h.emulator.putUser(ENVIRONMENT_ID, { userId: ADMIN_USER_ID, type: 'APP_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: HANDLER_ROLE_ARN });
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain(HANDLER_ROLE_ARN);
+    expect(response.Reason).toContain(ENVIRONMENT_ID);
+    expect(response.Reason).toContain('ManageUsersAndGroups');
+    expect(response.Reason).toContain('API access principal');
+  });
+
+  test('a role not registered in FinSpace fails GetProgrammaticAccessCredentials with the registration step', async () => {
+    h.emulator.putUser(ENVIRONMENT_ID, { userId: ADMIN_USER_ID, type: 'SUPER_USER', apiAccess: 'DISABLED' });
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('GetProgrammaticAccessCredentials failed');
+    expect(response.Reason).toContain(HANDLER_ROLE_ARN);
+    expect(response.Reason).toContain(`"${ENVIRONMENT_ID}"`);
+    expect(response.Reason).toContain('Register the role');
+    expect(h.emulator.count('UpdateUser')).toBe(0);
+  });
+});
+
+describe('credentials', () => {
+  test('temporary credentials are reused across invocations of a warm container', async () => {
+    await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ userId: OTHER_USER_ID }) });
+    expect(h.emulator.count('GetProgrammaticAccessCredentials')).toBe(1);
+    expect(h.emulator.count('UpdateUser', 200)).toBe(2);
+  });
+
+  test('credentials that FinSpace says expired are fetched afresh once and the call retried', async () => {
+    await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    h.emulator.expireIssuedCredentials();
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ userId: OTHER_USER_ID }) });
+    expect(response.Status).toBe('SUCCESS');
+    expect(h.emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
+    expect(h.emulator.requests.filter((r) => r.errorType === 'ExpiredTokenException')).toHaveLength(1);
+  });
+
+  test('credentials rejected twice fail the event instead of looping', async () => {
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 403, errorType: 'ExpiredTokenException', message: 'The security token included in the request is expired', times: 5 });
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('ExpiredTokenException');
+    expect(h.emulator.count('UpdateUser')).toBe(2);
+    expect(h.emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
+  });
+});
+
+describe('idempotency', () => {
+  test('clientToken is stable when Lambda redelivers the same event and differs for another request', async () => {
+    const { key, event } = h.event({ requestType: 'Create', properties: analystProperties(), requestId: 'req-1' });
+    await h.invokeEvent(handler, key, event);
+    await h.invokeEvent(handler, key, event);
+    const other = h.event({ requestType: 'Create', properties: analystProperties(), requestId: 'req-2' });
+    await h.invokeEvent(handler, other.key, other.event);
+    const tokens = h.emulator.requests.filter((r) => r.operation === 'UpdateUser').map((r) => r.clientToken!);
+    expect(tokens).toHaveLength(3);
+    expect(tokens[0]).toBe(tokens[1]);
+    expect(tokens[2]).not.toBe(tokens[0]);
+    for (const token of tokens) expect(token.length).toBeGreaterThanOrEqual(1);
+    for (const token of tokens) expect(token.length).toBeLessThanOrEqual(128);
+  });
+});
+
+describe('bad input at deploy time', () => {
+  test('properties that break the rules fail the event before any API call, without echoing names', async () => {
+    const { response } = await h.invoke(handler, {
+      requestType: 'Create',
+      properties: analystProperties({ userId: 'u'.repeat(27), firstName: 'Sensitive-First-Name-That-Is-Way-Too-Long-For-FinSpace-1234', apiAccess: 'MAYBE' }),
+    });
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('userId');
+    expect(response.Reason).toContain('has 27 characters');
+    expect(response.Reason).toContain('firstName (value hidden');
+    expect(response.Reason).toContain('has 59 characters');
+    expect(response.Reason).toContain('apiAccess "MAYBE" is not an allowed value');
+    expect(response.Reason).not.toContain('Sensitive-First-Name');
+    expect(h.emulator.requests).toHaveLength(0);
+  });
+
+  test('a missing userId, an unknown property and an unknown RequestType each fail with a reason', async () => {
+    const missing = await h.invoke(handler, { requestType: 'Create', properties: { environmentId: ENVIRONMENT_ID, colour: 'blue' } });
+    expect(missing.response.Status).toBe('FAILED');
+    expect(missing.response.Reason).toContain('userId is required');
+    expect(missing.response.Reason).toContain('Unknown properties "colour"');
+
+    const { key, event } = h.event({ requestType: 'Create', properties: analystProperties() });
+    const { response } = await h.invokeEvent(handler, key, { ...event, RequestType: 'Upsert' });
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('Unknown RequestType "Upsert"');
+    expect(h.emulator.requests).toHaveLength(0);
+  });
+
+  test('a 200 with no userId and a malformed JSON answer each fail with a reason', async () => {
+    h.emulator.injectFault({ operation: 'UpdateUser', rawBody: '{}' });
+    const empty = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    expect(empty.response.Status).toBe('FAILED');
+    expect(empty.response.Reason).toContain('without a userId');
+
+    h.emulator.injectFault({ operation: 'UpdateUser', rawBody: '<html>oops' });
+    const malformed = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    expect(malformed.response.Status).toBe('FAILED');
+    expect(malformed.response.Reason).toContain('not a JSON object');
+  });
+});
+
+describe('answering CloudFormation', () => {
+  test('a rejected answer PUT is retried until CloudFormation accepts it', async () => {
+    h.receiver.failNext(2);
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    expect(response.Status).toBe('SUCCESS');
+  });
+
+  test('nothing secret is logged or answered: credentials, ResponseURL, first and last names', async () => {
+    const results = [
+      await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }),
+      await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ firstName: '   ' }) }),
+    ];
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'bad' });
+    results.push(await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }));
+    const everything = [...h.logs, ...h.receiver.puts.map((p) => p.body)].join('\n');
+    expect(h.logs.length).toBeGreaterThan(0);
+    for (const secret of [process.env.AWS_SECRET_ACCESS_KEY!, process.env.AWS_SESSION_TOKEN!, 'Ada', 'Lovelace', ...results.map((r) => r.event.ResponseURL)]) {
+      expect(everything).not.toContain(secret);
+    }
+    expect(everything).not.toContain('X-Amz-Signature');
+  });
+});

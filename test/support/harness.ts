@@ -1,0 +1,132 @@
+/**
+ * Drives the real handler bundle (the file Lambda runs) against the FinSpace emulator and a stand-in for
+ * CloudFormation's ResponseURL, all over real HTTP on 127.0.0.1.
+ */
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { FinSpaceEmulator, type EmulatedUser } from '../../testing/finspace-emulator';
+import { ResponseReceiver, type ReceivedResponse } from '../../testing/response-receiver';
+
+export const HANDLER_ROLE_ARN = 'arn:aws:iam::123456789012:role/FinSpaceUserSettingsHandler';
+export const ENVIRONMENT_ID = 'envtest0001';
+export const ADMIN_USER_ID = 'uAdmin000000000000001';
+export const TARGET_USER_ID = 'uAbCdEf0123456789';
+export const OTHER_USER_ID = 'uOther00000000000002';
+export const ANALYST_ROLE_ARN = 'arn:aws:iam::123456789012:role/analyst';
+export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Example/8f1a6f50-0000-11ef-0000-000000000000';
+
+export function defaultUsers(): EmulatedUser[] {
+  return [
+    { userId: ADMIN_USER_ID, type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: HANDLER_ROLE_ARN, firstName: 'Admin', lastName: 'Robot' },
+    { userId: TARGET_USER_ID, type: 'APP_USER', apiAccess: 'DISABLED', firstName: 'Oldfirst', lastName: 'Oldlast' },
+    { userId: OTHER_USER_ID, type: 'APP_USER', apiAccess: 'DISABLED', firstName: 'Other', lastName: 'Person' },
+  ];
+}
+
+export type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number; logStreamName?: string }) => Promise<void>;
+
+/** A fresh handler from the bundle, as a cold Lambda container would start it (its own credential cache). */
+export function loadBundledHandler(): Handler {
+  const bundle = require(path.join(__dirname, '..', '..', 'assets', 'finspace-user-settings-handler', 'index.js'));
+  return bundle.createHandler();
+}
+
+export function lambdaContext(remainingMs = 30_000) {
+  const end = Date.now() + remainingMs;
+  return { getRemainingTimeInMillis: () => end - Date.now(), logStreamName: '2026/11/28/[$LATEST]0123456789abcdef', awsRequestId: randomUUID() };
+}
+
+export interface EventInit {
+  requestType: 'Create' | 'Update' | 'Delete';
+  properties: Record<string, unknown>;
+  oldProperties?: Record<string, unknown>;
+  physicalResourceId?: string;
+  logicalResourceId?: string;
+  requestId?: string;
+}
+
+export class Harness {
+  static async start(users: EmulatedUser[] = defaultUsers()): Promise<Harness> {
+    const emulator = await FinSpaceEmulator.start({ environments: { [ENVIRONMENT_ID]: users } });
+    const receiver = await ResponseReceiver.start();
+    return new Harness(emulator, receiver);
+  }
+
+  readonly logs: string[] = [];
+  private readonly saved = { ...process.env };
+  private spies: jest.SpyInstance[] = [];
+
+  private constructor(
+    readonly emulator: FinSpaceEmulator,
+    readonly receiver: ResponseReceiver,
+  ) {
+    const role = emulator.roleCredentials(HANDLER_ROLE_ARN);
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_FINSPACE_DATA: emulator.endpoint,
+      AWS_ACCESS_KEY_ID: role.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
+      AWS_SESSION_TOKEN: role.sessionToken,
+      FINSPACE_HANDLER_ROLE_ARN: HANDLER_ROLE_ARN,
+    });
+    for (const method of ['log', 'info', 'warn', 'error'] as const) {
+      this.spies.push(jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void this.logs.push(args.map(String).join(' '))));
+    }
+  }
+
+  event(init: EventInit) {
+    const key = randomUUID();
+    return {
+      key,
+      event: {
+        RequestType: init.requestType,
+        ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler',
+        ResponseURL: this.receiver.url(key),
+        StackId: STACK_ID,
+        RequestId: init.requestId ?? randomUUID(),
+        LogicalResourceId: init.logicalResourceId ?? 'Analyst5C91540F',
+        ResourceType: 'Custom::FinSpaceUserSettings',
+        ...(init.physicalResourceId !== undefined ? { PhysicalResourceId: init.physicalResourceId } : {}),
+        ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler', ...init.properties },
+        ...(init.oldProperties ? { OldResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler', ...init.oldProperties } } : {}),
+      },
+    };
+  }
+
+  /** Invokes the handler with the event and returns CloudFormation's answer and how long it took. */
+  async invoke(handler: Handler, init: EventInit, remainingMs = 30_000): Promise<{ response: ReceivedResponse; elapsedMs: number; event: ReturnType<Harness['event']>['event'] }> {
+    const { key, event } = this.event(init);
+    return this.invokeEvent(handler, key, event, remainingMs);
+  }
+
+  async invokeEvent(handler: Handler, key: string, event: unknown, remainingMs = 30_000) {
+    const started = Date.now();
+    await handler(event, lambdaContext(remainingMs));
+    const elapsedMs = Date.now() - started;
+    const response = this.receiver.response(key);
+    if (!response) throw new Error('the handler returned without answering CloudFormation');
+    return { response, elapsedMs, event: event as ReturnType<Harness['event']>['event'] };
+  }
+
+  async close(): Promise<void> {
+    for (const spy of this.spies) spy.mockRestore();
+    for (const key of Object.keys(process.env)) if (!(key in this.saved)) delete process.env[key];
+    Object.assign(process.env, this.saved);
+    await this.emulator.close();
+    await this.receiver.close();
+  }
+}
+
+/** The settings of the example's analyst, as resource properties. */
+export function analystProperties(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    environmentId: ENVIRONMENT_ID,
+    userId: TARGET_USER_ID,
+    type: 'APP_USER',
+    firstName: 'Ada',
+    lastName: 'Lovelace',
+    apiAccess: 'ENABLED',
+    apiAccessPrincipalArn: ANALYST_ROLE_ARN,
+    ...overrides,
+  };
+}

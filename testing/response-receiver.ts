@@ -1,0 +1,89 @@
+/**
+ * Stands in for the pre-signed S3 URL CloudFormation gives a custom resource: an HTTP server on 127.0.0.1 that
+ * takes the handler's PUT and keeps the answer, so a test or the local runner can read it.
+ */
+import { randomBytes } from 'node:crypto';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface ReceivedResponse {
+  readonly Status: 'SUCCESS' | 'FAILED';
+  readonly Reason?: string;
+  readonly PhysicalResourceId: string;
+  readonly StackId: string;
+  readonly RequestId: string;
+  readonly LogicalResourceId: string;
+  readonly NoEcho?: boolean;
+  readonly Data?: Record<string, string>;
+}
+
+export interface ReceivedPut {
+  readonly key: string;
+  readonly contentType: string | undefined;
+  readonly contentLength: number;
+  readonly body: string;
+}
+
+export class ResponseReceiver {
+  static async start(): Promise<ResponseReceiver> {
+    const receiver = new ResponseReceiver();
+    await new Promise<void>((resolve) => receiver.server.listen(0, '127.0.0.1', () => resolve()));
+    return receiver;
+  }
+
+  /** Every PUT accepted, in order. */
+  readonly puts: ReceivedPut[] = [];
+  private readonly server: http.Server;
+  private rejectNext = 0;
+  private readonly waiters = new Map<string, Array<(r: ReceivedResponse) => void>>();
+
+  private constructor() {
+    this.server = http.createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (this.rejectNext > 0) {
+          this.rejectNext--;
+          res.writeHead(503).end();
+          return;
+        }
+        const key = new URL(req.url ?? '/', 'http://receiver').pathname.slice(1);
+        const body = Buffer.concat(chunks).toString('utf8');
+        this.puts.push({ key, contentType: req.headers['content-type'], contentLength: Number(req.headers['content-length']), body });
+        res.writeHead(200).end();
+        const response = JSON.parse(body) as ReceivedResponse;
+        for (const resolve of this.waiters.get(key) ?? []) resolve(response);
+        this.waiters.delete(key);
+      });
+    });
+  }
+
+  /** A fresh ResponseURL, with a secret-looking query like a pre-signed URL's. */
+  url(key: string = randomBytes(6).toString('hex')): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/${key}?X-Amz-Signature=${randomBytes(16).toString('hex')}`;
+  }
+
+  /** Answer the next `count` PUTs with 503, to exercise the handler's retry of its answer. */
+  failNext(count: number): void {
+    this.rejectNext = count;
+  }
+
+  /** The last answer PUT to the URL with this key, if any. */
+  response(key: string): ReceivedResponse | undefined {
+    const put = [...this.puts].reverse().find((p) => p.key === key);
+    return put ? (JSON.parse(put.body) as ReceivedResponse) : undefined;
+  }
+
+  /** Waits for an answer to the URL with this key. */
+  waitFor(key: string): Promise<ReceivedResponse> {
+    const existing = this.response(key);
+    if (existing) return Promise.resolve(existing);
+    return new Promise((resolve) => this.waiters.set(key, [...(this.waiters.get(key) ?? []), resolve]));
+  }
+
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
