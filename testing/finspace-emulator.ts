@@ -300,7 +300,8 @@ export class FinSpaceEmulator {
     try {
       if (!route) throw new ApiError(404, 'UnknownOperationException', `no operation for ${req.method} ${url.pathname}`);
       const fault = this.takeFault(route.operation);
-      if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+      // unref: a pending delay must not keep a closed emulator's process alive.
+      if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs).unref());
       if (fault?.reset) {
         this.requests.push({ ...record, status: 0, errorType: 'ConnectionReset' } as RequestRecord);
         req.socket.destroy();
