@@ -6,6 +6,7 @@
  *   A Delete of a resource whose Create failed never calls FinSpace.
  */
 import { createHash } from 'node:crypto';
+import { ON_DELETE_PROPERTY } from '../lib/handler-contract';
 import type { CustomResourceEvent } from './cfn-response';
 import type { UpdateUserInput, UpdateUserOutput } from './finspace-client';
 import { InvalidPropertiesError, parseProperties } from './properties';
@@ -73,7 +74,7 @@ async function remove(event: CustomResourceEvent, api: UserSettingsApi): Promise
     request = parseProperties(event.ResourceProperties);
   } catch (error) {
     // Nothing was to be sent on Delete, so broken properties leave nothing undone.
-    if (error instanceof InvalidPropertiesError && event.ResourceProperties?.onDelete === undefined) return done;
+    if (error instanceof InvalidPropertiesError && event.ResourceProperties?.[ON_DELETE_PROPERTY] === undefined) return done;
     throw error;
   }
   if (!request.onDelete || Object.keys(request.onDelete).length === 0) return done;

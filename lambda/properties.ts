@@ -3,6 +3,7 @@
  * the model's rules before any API call. The property names are UpdateUser's own member names.
  */
 import { checkField, SETTING_FIELDS, type UserSettings } from '../lib/finspace-rules';
+import { ON_DELETE_PROPERTY } from '../lib/handler-contract';
 
 export interface UserSettingsRequest {
   readonly environmentId: string;
@@ -21,7 +22,7 @@ export class InvalidPropertiesError extends Error {
   }
 }
 
-const KNOWN = new Set<string>(['ServiceToken', 'environmentId', 'userId', 'onDelete', ...SETTING_FIELDS]);
+const KNOWN = new Set<string>(['ServiceToken', 'environmentId', 'userId', ON_DELETE_PROPERTY, ...SETTING_FIELDS]);
 
 function readSettings(source: Record<string, unknown>, prefix: string, problems: string[]): UserSettings {
   const settings: { [K in keyof UserSettings]: string } = {};
@@ -56,13 +57,14 @@ export function parseProperties(properties: unknown): UserSettingsRequest {
   }
   const settings = readSettings(properties, '', problems);
   let onDelete: UserSettings | undefined;
-  if (properties.onDelete !== undefined) {
-    if (!isRecord(properties.onDelete)) {
+  const onDeleteValue = properties[ON_DELETE_PROPERTY];
+  if (onDeleteValue !== undefined) {
+    if (!isRecord(onDeleteValue)) {
       problems.push('onDelete must be an object of settings.');
     } else {
-      const extra = Object.keys(properties.onDelete).filter((k) => !(SETTING_FIELDS as readonly string[]).includes(k));
+      const extra = Object.keys(onDeleteValue).filter((k) => !(SETTING_FIELDS as readonly string[]).includes(k));
       if (extra.length > 0) problems.push(`Unknown onDelete properties ${extra.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${SETTING_FIELDS.join(', ')}.`);
-      onDelete = readSettings(properties.onDelete, 'onDelete.', problems);
+      onDelete = readSettings(onDeleteValue, `${ON_DELETE_PROPERTY}.`, problems);
     }
   }
   if (problems.length > 0) throw new InvalidPropertiesError(problems);
