@@ -1,0 +1,62 @@
+/**
+ * The handler's last-resort guarantees, with FinSpace access that misbehaves in ways the emulator cannot: work
+ * that never ends (the timeout guard must answer before Lambda would kill the function) and a crash.
+ */
+import { createHandler } from '../../lambda/handler';
+import type { FinSpaceAccess } from '../../lambda/finspace-access';
+import { ResponseReceiver } from '../../testing/response-receiver';
+import { analystProperties, lambdaContext } from '../support/harness';
+
+let receiver: ResponseReceiver;
+let quiet: jest.SpyInstance[];
+beforeEach(async () => {
+  receiver = await ResponseReceiver.start();
+  quiet = (['info', 'warn', 'error'] as const).map((m) => jest.spyOn(console, m).mockImplementation(() => undefined));
+});
+afterEach(async () => {
+  quiet.forEach((s) => s.mockRestore());
+  await receiver.close();
+});
+
+function event(key: string) {
+  return {
+    RequestType: 'Create',
+    ResponseURL: receiver.url(key),
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1',
+    RequestId: 'req-1',
+    LogicalResourceId: 'Analyst',
+    ResourceType: 'Custom::FinSpaceUserSettings',
+    ResourceProperties: analystProperties(),
+  };
+}
+
+test('work that hangs is answered FAILED by the timeout guard before the Lambda would end', async () => {
+  const hanging = { updateUser: () => new Promise(() => undefined) } as unknown as FinSpaceAccess;
+  const handler = createHandler({ access: hanging });
+  const remainingMs = 1500;
+  const started = Date.now();
+  await handler(event('hang'), lambdaContext(remainingMs));
+  expect(Date.now() - started).toBeLessThan(remainingMs);
+  const response = receiver.response('hang');
+  expect(response?.Status).toBe('FAILED');
+  expect(response?.Reason).toContain('did not finish before the handler had to answer');
+  expect(response?.PhysicalResourceId).toBe('finspace-user-settings:create-failed:req-1');
+});
+
+test('a crash inside the work is answered FAILED with its message', async () => {
+  const crashing = {
+    updateUser: () => {
+      throw new TypeError('Cannot read properties of undefined');
+    },
+  } as unknown as FinSpaceAccess;
+  await createHandler({ access: crashing })(event('crash'), lambdaContext(10_000));
+  expect(receiver.response('crash')).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('Cannot read properties of undefined') });
+});
+
+test('an event that is not a CloudFormation request is answered FAILED when it has a ResponseURL, and ignored otherwise', async () => {
+  const handler = createHandler();
+  await handler({ ResponseURL: receiver.url('junk'), RequestType: 'Create' }, lambdaContext(5000));
+  expect(receiver.response('junk')?.Reason).toMatch(/lacks StackId, RequestId, LogicalResourceId, ResourceType/);
+  await expect(handler('not an event', lambdaContext(5000))).resolves.toBeUndefined();
+  await expect(handler(null, lambdaContext(5000))).resolves.toBeUndefined();
+});
