@@ -22,7 +22,9 @@ export class InvalidPropertiesError extends Error {
   }
 }
 
-const KNOWN = new Set<string>(['ServiceToken', 'environmentId', 'userId', ON_DELETE_PROPERTY, ...SETTING_FIELDS]);
+// CloudFormation passes the template's ServiceToken and ServiceTimeout along with the properties.
+const CLOUDFORMATION_PROPERTIES = ['ServiceToken', 'ServiceTimeout'];
+const KNOWN = new Set<string>([...CLOUDFORMATION_PROPERTIES, 'environmentId', 'userId', ON_DELETE_PROPERTY, ...SETTING_FIELDS]);
 
 function readSettings(source: Record<string, unknown>, prefix: string, problems: string[]): UserSettings {
   const settings: { [K in keyof UserSettings]: string } = {};
@@ -46,7 +48,7 @@ export function parseProperties(properties: unknown): UserSettingsRequest {
   const problems: string[] = [];
   const unknown = Object.keys(properties).filter((key) => !KNOWN.has(key));
   if (unknown.length > 0) {
-    problems.push(`Unknown properties ${unknown.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${[...KNOWN].filter((k) => k !== 'ServiceToken').join(', ')}.`);
+    problems.push(`Unknown properties ${unknown.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${[...KNOWN].filter((k) => !CLOUDFORMATION_PROPERTIES.includes(k)).join(', ')}.`);
   }
   for (const field of ['environmentId', 'userId'] as const) {
     if (properties[field] === undefined) problems.push(`${field} is required.`);

@@ -87,8 +87,8 @@ export class Harness {
         LogicalResourceId: init.logicalResourceId ?? 'Analyst5C91540F',
         ResourceType: 'Custom::FinSpaceUserSettings',
         ...(init.physicalResourceId !== undefined ? { PhysicalResourceId: init.physicalResourceId } : {}),
-        ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler', ...init.properties },
-        ...(init.oldProperties ? { OldResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler', ...init.oldProperties } } : {}),
+        ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler', ServiceTimeout: '360', ...init.properties },
+        ...(init.oldProperties ? { OldResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler', ServiceTimeout: '360', ...init.oldProperties } } : {}),
       },
     };
   }
