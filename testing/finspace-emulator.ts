@@ -40,6 +40,10 @@ export interface RoleCredentials {
   readonly sessionToken: string;
 }
 
+/**
+ * A fault for the next matching requests. One with no effect (only `times`, or `delayMs: 0`) lets requests
+ * through unharmed, which places the next fault after them.
+ */
 export interface Fault {
   /** Which operation the fault hits. @default every operation */
   readonly operation?: EmulatedOperation;

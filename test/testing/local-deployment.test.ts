@@ -1,0 +1,119 @@
+/**
+ * End to end: the local runner (the same one `npm start` uses) applies a synthesized fixture app with the handler
+ * asset from the assembly, in Lambda-like containers, against the FinSpace emulator.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { formatSteps, LocalDeployment, type StepRecord } from '../../testing';
+import { FIXTURE_ENVIRONMENT, FIXTURE_USERS, synthFixture } from '../fixtures/fixture-app';
+
+let assemblyDir: string;
+let deployment: LocalDeployment;
+
+beforeAll(() => {
+  assemblyDir = synthFixture(fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-fixture-')));
+});
+afterAll(() => fs.rmSync(assemblyDir, { recursive: true, force: true }));
+beforeEach(async () => {
+  deployment = await LocalDeployment.start({ assemblyDir });
+});
+afterEach(() => deployment.close());
+
+const user = (userId: string) => deployment.emulator.getUser(FIXTURE_ENVIRONMENT, userId)!;
+const outcomes = (steps: StepRecord[]) => steps.map((s) => `${s.step}:${s.logicalId.replace(/[0-9A-F]{8}$/, '')}:${s.status}`);
+
+test('happy path: Create, Update, Delete, through the bundled handler in the assembly', async () => {
+  const [fn] = deployment.handlerFunctions;
+  expect(fn.spec.file.startsWith(assemblyDir)).toBe(true);
+  expect(fn.spec.runtime).toMatch(/^nodejs2[2-9]\.x$/);
+
+  const created = await deployment.createAll();
+  expect(outcomes(created)).toEqual(['Create:Analyst:SUCCESS', 'Create:Auditor:SUCCESS', 'Create:Trader:SUCCESS']);
+  expect(created.map((s) => s.physicalResourceId)).toEqual([FIXTURE_USERS.analyst, FIXTURE_USERS.auditor, FIXTURE_USERS.trader]);
+  expect(user(FIXTURE_USERS.analyst)).toMatchObject({ type: 'APP_USER', firstName: 'Grace', apiAccess: 'ENABLED', apiAccessPrincipalArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\/Fixture-AnalystRole[0-9A-F]{8}$/) });
+
+  const analyst = deployment.resourceIds.find((id) => id.includes('Analyst'))!;
+  const updated = await deployment.update({ [analyst]: { ...deployment.propertiesOf(analyst), type: 'SUPER_USER', lastName: 'Murray' } });
+  expect(outcomes(updated)).toEqual(['Update:Analyst:SUCCESS']);
+  expect(user(FIXTURE_USERS.analyst)).toMatchObject({ type: 'SUPER_USER', lastName: 'Murray' });
+
+  const deleted = await deployment.deleteAll();
+  expect(deleted.every((s) => s.status === 'SUCCESS')).toBe(true);
+  expect(deployment.emulator.count('GetProgrammaticAccessCredentials')).toBe(1);
+  const table = formatSteps(deployment.steps);
+  expect(table).toContain('Physical id');
+  expect(table).not.toContain('Grace');
+});
+
+test('an Update that fails is rolled back with the old properties, and the settings return to the old values', async () => {
+  await deployment.createAll();
+  const [analyst, auditor] = deployment.resourceIds;
+  const before = { analyst: user(FIXTURE_USERS.analyst), auditor: user(FIXTURE_USERS.auditor) };
+  // The analyst's update goes through, the auditor's fails: CloudFormation rolls back both.
+  deployment.emulator.injectFault({ operation: 'UpdateUser', times: 1, delayMs: 0 });
+  deployment.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'apiAccess cannot be enabled for this user', times: 1 });
+  const steps = await deployment.update({
+    [analyst]: { ...deployment.propertiesOf(analyst), type: 'SUPER_USER', apiAccess: 'DISABLED' },
+    [auditor]: { ...deployment.propertiesOf(auditor), apiAccess: 'ENABLED' },
+  });
+  expect(outcomes(steps)).toEqual(['Update:Analyst:SUCCESS', 'Update:Auditor:FAILED', 'Rollback:Auditor:SUCCESS', 'Rollback:Analyst:SUCCESS']);
+  expect(steps[1].reason).toContain('ValidationException: apiAccess cannot be enabled for this user');
+  expect(steps[3].requestType).toBe('Update');
+  expect(user(FIXTURE_USERS.analyst)).toMatchObject({ type: before.analyst.type, apiAccess: before.analyst.apiAccess });
+  expect(user(FIXTURE_USERS.auditor)).toMatchObject({ apiAccess: before.auditor.apiAccess });
+  expect(deployment.propertiesOf(analyst).type).toBe('APP_USER');
+});
+
+test('a replacement: a new userId gets the settings, then the Delete of the old id applies onDelete', async () => {
+  deployment.emulator.putUser(FIXTURE_ENVIRONMENT, { userId: 'uSuccessor00000000001', type: 'APP_USER', apiAccess: 'DISABLED' });
+  await deployment.createAll();
+  const analyst = deployment.resourceIds.find((id) => id.includes('Analyst'))!;
+  const steps = await deployment.update({ [analyst]: { ...deployment.propertiesOf(analyst), userId: 'uSuccessor00000000001' } });
+  expect(outcomes(steps)).toEqual(['Update:Analyst:SUCCESS', 'Cleanup:Analyst:SUCCESS']);
+  expect(steps[0].physicalResourceId).toBe('uSuccessor00000000001');
+  expect(steps[1]).toMatchObject({ requestType: 'Delete', physicalResourceId: FIXTURE_USERS.analyst });
+  expect(user('uSuccessor00000000001')).toMatchObject({ apiAccess: 'ENABLED', firstName: 'Grace' });
+  expect(user(FIXTURE_USERS.analyst).apiAccess).toBe('DISABLED');
+  expect(deployment.physicalIdOf(analyst)).toBe('uSuccessor00000000001');
+});
+
+test('on-delete settings: deleting the stack revokes the analyst API access and leaves the others as they are', async () => {
+  await deployment.createAll();
+  const auditorBefore = user(FIXTURE_USERS.auditor);
+  const traderBefore = user(FIXTURE_USERS.trader);
+  const updatesBefore = deployment.emulator.count('UpdateUser');
+  const steps = await deployment.deleteAll();
+  expect(steps.every((s) => s.status === 'SUCCESS')).toBe(true);
+  expect(user(FIXTURE_USERS.analyst).apiAccess).toBe('DISABLED');
+  expect(user(FIXTURE_USERS.auditor)).toEqual(auditorBefore);
+  expect(user(FIXTURE_USERS.trader)).toEqual(traderBefore);
+  expect(deployment.emulator.count('UpdateUser') - updatesBefore).toBe(1);
+});
+
+test('a failed Create is rolled back: every created resource is deleted, the failed one without an API call', async () => {
+  deployment.emulator.injectFault({ operation: 'UpdateUser', times: 1, delayMs: 0 });
+  deployment.emulator.injectFault({ operation: 'UpdateUser', status: 404, message: 'User not found', times: 1 });
+  const steps = await deployment.createAll();
+  expect(outcomes(steps)).toEqual(['Create:Analyst:SUCCESS', 'Create:Auditor:FAILED', 'Rollback:Auditor:SUCCESS', 'Rollback:Analyst:SUCCESS']);
+  expect(steps[1].physicalResourceId).toMatch(/^finspace-user-settings:create-failed:/);
+  expect(user(FIXTURE_USERS.analyst).apiAccess).toBe('DISABLED');
+});
+
+test('a throttling burst is ridden out', async () => {
+  deployment.emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', times: 2, status: 429 });
+  deployment.emulator.injectFault({ operation: 'UpdateUser', times: 2, status: 429 });
+  const steps = await deployment.createAll();
+  expect(steps.every((s) => s.status === 'SUCCESS')).toBe(true);
+  expect(deployment.emulator.requests.filter((r) => r.status === 429)).toHaveLength(4);
+  expect(deployment.emulator.count('UpdateUser', 200)).toBe(3);
+});
+
+test('the CLI behind npm start prints the table and exits 0', () => {
+  const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', '..', 'testing', 'cli.ts'), assemblyDir], { encoding: 'utf8' });
+  expect(run.stderr).toBe('');
+  expect(run.status).toBe(0);
+  expect(run.stdout).toMatch(/Step +\| Resource +\| Outcome +\| Physical id +\| User settings/);
+  expect(run.stdout).toContain('All 9 steps succeeded.');
+}, 60_000);

@@ -1,0 +1,14 @@
+/**
+ * Test support for stacks that use FinSpaceUserSettings: a FinSpace Data emulator, a stand-in for CloudFormation's
+ * ResponseURL, and a runner that applies a synthesized app's settings against them, with no AWS account.
+ */
+export { FinSpaceEmulator } from './finspace-emulator';
+export type { EmulatedOperation, EmulatedUser, Fault, FinSpaceEmulatorOptions, RateLimit, RequestRecord, RoleCredentials } from './finspace-emulator';
+export { ResponseReceiver } from './response-receiver';
+export type { ReceivedPut, ReceivedResponse } from './response-receiver';
+export { flippedSettings, formatSteps, LocalDeployment, LOCAL_ADMIN_USER_ID } from './local-deployment';
+export type { LocalDeploymentOptions, StepKind, StepRecord } from './local-deployment';
+export { LocalLambda } from './local-lambda';
+export type { InvocationResult, LocalLambdaOptions } from './local-lambda';
+export { LOCAL_TARGET } from './cloud-assembly';
+export type { DeployTarget, LambdaFunctionSpec } from './cloud-assembly';

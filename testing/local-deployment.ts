@@ -1,0 +1,330 @@
+/**
+ * Applies the FinSpaceUserSettings of a synthesized app without AWS: plays CloudFormation's part for every
+ * Custom::FinSpaceUserSettings in a cloud assembly (Create, Update, Delete, with CloudFormation's rollback and
+ * replacement cleanup), invoking the handler asset from the assembly in a Lambda-like container, against the
+ * FinSpace emulator.
+ *
+ * The template has no Provider framework: the ServiceToken is the handler function itself, which answers
+ * CloudFormation on its own, so the runner invokes that function directly, as CloudFormation does.
+ */
+import { randomUUID } from 'node:crypto';
+import { RESOURCE_TYPE } from '../lib/handler-contract';
+import {
+  IntrinsicResolver,
+  lambdaFunctionSpec,
+  LOCAL_TARGET,
+  readAssembly,
+  serviceTokenFunction,
+  stringifyScalars,
+  type AssemblyStack,
+  type DeployTarget,
+} from './cloud-assembly';
+import { FinSpaceEmulator, type EmulatedUser } from './finspace-emulator';
+import { LocalLambda } from './local-lambda';
+import { ResponseReceiver } from './response-receiver';
+
+export type StepKind = 'Create' | 'Update' | 'Delete' | 'Rollback' | 'Cleanup';
+
+export interface StepRecord {
+  readonly step: StepKind;
+  readonly requestType: 'Create' | 'Update' | 'Delete';
+  readonly stackName: string;
+  readonly logicalId: string;
+  readonly status: 'SUCCESS' | 'FAILED' | 'NO ANSWER';
+  readonly physicalResourceId?: string;
+  readonly reason?: string;
+  readonly durationMs: number;
+  readonly environmentId: string;
+  readonly userId: string;
+  /** The user as the emulator holds it after the step. */
+  readonly user?: EmulatedUser;
+}
+
+export interface LocalDeploymentOptions {
+  /** The cloud assembly folder (cdk.out). */
+  readonly assemblyDir: string;
+  /** @default account 123456789012, us-east-1, partition aws */
+  readonly target?: DeployTarget;
+  /** An emulator to use (its users as they are). @default a new one, seeded with every user the template names */
+  readonly emulator?: FinSpaceEmulator;
+  /** Receives the handler containers' log lines. */
+  readonly onLog?: (line: string) => void;
+}
+
+/** A FinSpace user id the runner registers, per environment, with the handler's role as its API principal. */
+export const LOCAL_ADMIN_USER_ID = 'local-admin';
+
+interface ResourceState {
+  readonly stack: AssemblyStack;
+  readonly resolver: IntrinsicResolver;
+  readonly logicalId: string;
+  readonly functionLogicalId: string;
+  properties: Record<string, unknown>;
+  physicalResourceId?: string;
+  exists: boolean;
+}
+
+export class LocalDeployment {
+  static async start(options: LocalDeploymentOptions): Promise<LocalDeployment> {
+    const target = options.target ?? LOCAL_TARGET;
+    const emulator = options.emulator ?? (await FinSpaceEmulator.start({ region: target.region }));
+    const receiver = await ResponseReceiver.start();
+    let deployment: LocalDeployment;
+    try {
+      deployment = new LocalDeployment(options, target, emulator, receiver, options.emulator === undefined);
+    } catch (error) {
+      await receiver.close();
+      if (!options.emulator) await emulator.close();
+      throw error;
+    }
+    if (!options.emulator) deployment.seedEmulator();
+    return deployment;
+  }
+
+  /** Every step taken, in order. */
+  readonly steps: StepRecord[] = [];
+  private readonly resources: ResourceState[] = [];
+  private readonly functions = new Map<string, LocalLambda>();
+
+  private constructor(
+    options: LocalDeploymentOptions,
+    target: DeployTarget,
+    readonly emulator: FinSpaceEmulator,
+    private readonly receiver: ResponseReceiver,
+    private readonly ownsEmulator: boolean,
+  ) {
+    for (const stack of readAssembly(options.assemblyDir)) {
+      const resolver = new IntrinsicResolver(stack, target);
+      for (const [logicalId, resource] of Object.entries(stack.template.Resources)) {
+        if (resource.Type !== RESOURCE_TYPE) continue;
+        const functionLogicalId = serviceTokenFunction(resource.Properties ?? {});
+        if (!functionLogicalId) throw new Error(`${stack.stackName}/${logicalId}: its ServiceToken is not a function of the same template`);
+        this.resources.push({ stack, resolver, logicalId, functionLogicalId, properties: this.resolveProperties(resolver, resource.Properties ?? {}), exists: false });
+        const key = `${stack.stackName}/${functionLogicalId}`;
+        if (!this.functions.has(key)) {
+          const spec = lambdaFunctionSpec(stack, functionLogicalId, resolver);
+          if (!spec.runtime.startsWith('nodejs')) throw new Error(`${key} has runtime ${spec.runtime}; the local runner runs Node.js handlers`);
+          const credentials = emulator.roleCredentials(spec.roleArn ?? resolver.arnOf(functionLogicalId));
+          this.functions.set(
+            key,
+            new LocalLambda(spec, {
+              onLog: options.onLog,
+              extraEnvironment: {
+                AWS_REGION: target.region,
+                AWS_DEFAULT_REGION: target.region,
+                AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+                AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+                AWS_SESSION_TOKEN: credentials.sessionToken,
+                AWS_ENDPOINT_URL_FINSPACE_DATA: emulator.endpoint,
+              },
+            }),
+          );
+        }
+      }
+    }
+    if (this.resources.length === 0) throw new Error(`${options.assemblyDir} has no ${RESOURCE_TYPE} resources`);
+  }
+
+  /** The custom resources, as `stack/logicalId`. */
+  get resourceIds(): string[] {
+    return this.resources.map((r) => `${r.stack.stackName}/${r.logicalId}`);
+  }
+
+  /** The handler functions, with the runtime the template names and the file they run. */
+  get handlerFunctions(): LocalLambda[] {
+    return [...this.functions.values()];
+  }
+
+  /** The resource's properties as CloudFormation would send them now. */
+  propertiesOf(logicalId: string): Record<string, unknown> {
+    return structuredClone(this.find(logicalId).properties);
+  }
+
+  physicalIdOf(logicalId: string): string | undefined {
+    return this.find(logicalId).physicalResourceId;
+  }
+
+  /** Stack create: a Create for every resource; if any fails, CloudFormation's rollback deletes them all. */
+  async createAll(): Promise<StepRecord[]> {
+    const steps: StepRecord[] = [];
+    for (const resource of this.resources) {
+      const step = await this.send('Create', resource, 'Create');
+      steps.push(step);
+      resource.physicalResourceId = step.physicalResourceId;
+      resource.exists = true;
+      if (step.status !== 'SUCCESS') break;
+    }
+    if (steps.some((s) => s.status !== 'SUCCESS')) {
+      for (const resource of this.resources.filter((r) => r.exists).reverse()) {
+        steps.push(await this.send('Rollback', resource, 'Delete'));
+        resource.exists = false;
+      }
+    }
+    return steps;
+  }
+
+  /**
+   * Stack update: an Update for each resource whose properties change. When all succeed, replaced resources
+   * (a new physical id) get CloudFormation's cleanup Delete for the old id. When one fails, CloudFormation rolls
+   * back every resource it updated: an Update back to the old properties, or a Delete of a replacement.
+   */
+  async update(changes: Record<string, Record<string, unknown>>): Promise<StepRecord[]> {
+    const steps: StepRecord[] = [];
+    const updated: Array<{ resource: ResourceState; old: Record<string, unknown>; oldPhysicalId?: string }> = [];
+    let failed = false;
+    for (const [logicalId, properties] of Object.entries(changes)) {
+      const resource = this.find(logicalId);
+      const old = resource.properties;
+      const oldPhysicalId = resource.physicalResourceId;
+      resource.properties = this.withCloudFormationProperties(resource, properties);
+      const step = await this.send('Update', resource, 'Update', old);
+      steps.push(step);
+      updated.push({ resource, old, oldPhysicalId });
+      if (step.status === 'SUCCESS') resource.physicalResourceId = step.physicalResourceId;
+      else {
+        failed = true;
+        break;
+      }
+    }
+    for (const { resource, old, oldPhysicalId } of updated.reverse()) {
+      const replaced = resource.physicalResourceId !== oldPhysicalId;
+      if (failed) {
+        if (replaced) {
+          steps.push(await this.send('Rollback', resource, 'Delete'));
+        } else {
+          const failedProperties = resource.properties;
+          resource.properties = old;
+          steps.push(await this.send('Rollback', resource, 'Update', failedProperties));
+        }
+        resource.properties = old;
+        resource.physicalResourceId = oldPhysicalId;
+      } else if (replaced) {
+        steps.push(await this.send('Cleanup', { ...resource, properties: old, physicalResourceId: oldPhysicalId }, 'Delete'));
+      }
+    }
+    return steps;
+  }
+
+  /** Stack delete: a Delete for every resource, in reverse order. */
+  async deleteAll(): Promise<StepRecord[]> {
+    const steps: StepRecord[] = [];
+    for (const resource of [...this.resources].reverse()) {
+      if (!resource.exists) continue;
+      steps.push(await this.send('Delete', resource, 'Delete'));
+      resource.exists = false;
+    }
+    return steps;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.functions.values()].map((f) => f.stop()));
+    await this.receiver.close();
+    if (this.ownsEmulator) await this.emulator.close();
+  }
+
+  private find(logicalId: string): ResourceState {
+    const resource = this.resources.find((r) => r.logicalId === logicalId || `${r.stack.stackName}/${r.logicalId}` === logicalId);
+    if (!resource) throw new Error(`no ${RESOURCE_TYPE} ${logicalId}; the assembly has ${this.resourceIds.join(', ')}`);
+    return resource;
+  }
+
+  private resolveProperties(resolver: IntrinsicResolver, properties: Record<string, unknown>): Record<string, unknown> {
+    return stringifyScalars(resolver.resolve(properties)) as Record<string, unknown>;
+  }
+
+  /** New settings keep the template's ServiceToken and ServiceTimeout, which CloudFormation always sends. */
+  private withCloudFormationProperties(resource: ResourceState, properties: Record<string, unknown>): Record<string, unknown> {
+    const { ServiceToken, ServiceTimeout } = resource.properties;
+    return { ...(stringifyScalars(properties) as Record<string, unknown>), ServiceToken, ...(ServiceTimeout !== undefined ? { ServiceTimeout } : {}) };
+  }
+
+  /** Every environment and user the template names exists; the handler's role is a superuser's API principal. */
+  private seedEmulator(): void {
+    for (const resource of this.resources) {
+      const environmentId = String(resource.properties.environmentId);
+      const userId = String(resource.properties.userId);
+      if (!this.emulator.getUser(environmentId, userId)) {
+        this.emulator.putUser(environmentId, { userId, type: 'APP_USER', apiAccess: 'DISABLED', firstName: 'Existing', lastName: 'User' });
+      }
+      const spec = this.functions.get(`${resource.stack.stackName}/${resource.functionLogicalId}`)!.spec;
+      this.emulator.putUser(environmentId, {
+        userId: LOCAL_ADMIN_USER_ID,
+        type: 'SUPER_USER',
+        apiAccess: 'ENABLED',
+        apiAccessPrincipalArn: spec.roleArn,
+        firstName: 'Local',
+        lastName: 'Admin',
+      });
+    }
+  }
+
+  private async send(step: StepKind, resource: ResourceState, requestType: StepRecord['requestType'], oldProperties?: Record<string, unknown>): Promise<StepRecord> {
+    const lambda = this.functions.get(`${resource.stack.stackName}/${resource.functionLogicalId}`)!;
+    const key = randomUUID();
+    const event = {
+      RequestType: requestType,
+      ServiceToken: lambda.spec.arn,
+      ResponseURL: this.receiver.url(key),
+      StackId: resource.resolver.resolve({ Ref: 'AWS::StackId' }),
+      RequestId: randomUUID(),
+      LogicalResourceId: resource.logicalId,
+      ResourceType: RESOURCE_TYPE,
+      ResourceProperties: resource.properties,
+      ...(requestType !== 'Create' ? { PhysicalResourceId: resource.physicalResourceId } : {}),
+      ...(requestType === 'Update' ? { OldResourceProperties: oldProperties } : {}),
+    };
+    const invocation = await lambda.invoke(event);
+    const answer = this.receiver.response(key);
+    const environmentId = String(resource.properties.environmentId);
+    const userId = String(resource.properties.userId);
+    const record: StepRecord = {
+      step,
+      requestType,
+      stackName: resource.stack.stackName,
+      logicalId: resource.logicalId,
+      status: answer?.Status ?? 'NO ANSWER',
+      physicalResourceId: answer?.PhysicalResourceId,
+      reason: answer?.Reason ?? (answer ? undefined : `no answer (${invocation.error ?? 'the handler returned without one'}); CloudFormation would fail the resource after its ServiceTimeout`),
+      durationMs: invocation.durationMs,
+      environmentId,
+      userId,
+      user: this.emulator.getUser(environmentId, userId),
+    };
+    this.steps.push(record);
+    return record;
+  }
+}
+
+/** The next settings for a plain "update with changed settings": the user type flipped (API access if no type). */
+export function flippedSettings(properties: Record<string, unknown>): Record<string, unknown> {
+  const { ServiceToken: _token, ServiceTimeout: _timeout, ...settings } = properties;
+  if (settings.type !== undefined) return { ...settings, type: settings.type === 'SUPER_USER' ? 'APP_USER' : 'SUPER_USER' };
+  return { ...settings, apiAccess: settings.apiAccess === 'ENABLED' ? 'DISABLED' : 'ENABLED' };
+}
+
+function describeUser(user: EmulatedUser | undefined): string {
+  if (!user) return '(no such user)';
+  const principal = user.apiAccessPrincipalArn ? user.apiAccessPrincipalArn.replace(/^arn:[^:]+:iam::\d{12}:/, '') : '-';
+  const names = user.firstName || user.lastName ? 'names set (hidden)' : 'no names';
+  return `type=${user.type ?? '-'} apiAccess=${user.apiAccess ?? '-'} principal=${principal} ${names}`;
+}
+
+/** The steps as a table a person can read: step, resource, outcome, physical id, the user's settings after it. */
+export function formatSteps(steps: readonly StepRecord[]): string {
+  const header = ['Step', 'Resource', 'Outcome', 'Physical id', 'User settings in the emulator afterwards'];
+  const rows = steps.map((s) => [
+    s.step === s.requestType ? s.step : `${s.step} (${s.requestType})`,
+    s.logicalId,
+    s.status,
+    s.physicalResourceId ?? '-',
+    `${s.environmentId}/${s.userId}: ${describeUser(s.user)}`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ').trimEnd();
+  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-')];
+  steps.forEach((s, i) => {
+    out.push(line(rows[i]));
+    if (s.status !== 'SUCCESS' && s.reason) out.push(`    reason: ${s.reason}`);
+  });
+  return out.join('\n');
+}
