@@ -3,8 +3,7 @@
  * pre-signed ResponseURL. The PUT is retried, since a lost answer leaves the stack waiting; the URL is never
  * logged or put in an error message (it is a credential for the stack's answer).
  */
-import * as http from 'node:http';
-import * as https from 'node:https';
+import type * as http from 'node:http';
 
 export type RequestType = 'Create' | 'Update' | 'Delete';
 
@@ -49,7 +48,8 @@ export function serializeResponse(response: CustomResourceResponse): string {
 }
 
 function putOnce(url: URL, body: string, timeoutMs: number): Promise<number> {
-  const transport = url.protocol === 'http:' ? http : https;
+  // Loaded on use: node:https (TLS) costs a cold start milliseconds an http URL does not need.
+  const transport: typeof http = url.protocol === 'http:' ? require('node:http') : require('node:https');
   return new Promise((resolve, reject) => {
     const request = transport.request(
       url,

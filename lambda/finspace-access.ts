@@ -7,7 +7,7 @@
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { FinSpaceDataClient, FinSpaceDataServiceError, type UpdateUserInput, type UpdateUserOutput } from './finspace-client';
-import { DEFAULT_RETRY_POLICY, newRetryStats, retryUntilDeadline, type RetryPolicy, type RetryStats } from './retry';
+import { newRetryStats, retryUntilDeadline, type RetryPolicy, type RetryRunner, type RetryStats } from './retry';
 
 /** A call that failed for good, with the service's error name as `code` and a message that says what to do. */
 export class FinSpaceCallError extends Error {
@@ -29,7 +29,10 @@ export interface FinSpaceAccessConfig {
   /** Named in authorization failures, so the user knows which role to register. */
   readonly roleArn?: string;
   readonly httpHandler?: NodeHttpHandler;
+  /** @default DEFAULT_RETRY_POLICY */
   readonly retryPolicy?: RetryPolicy;
+  /** How calls are retried. @default retryUntilDeadline with `retryPolicy` */
+  readonly retry?: RetryRunner;
   /** @default 60 (the model's maximum) */
   readonly durationInMinutes?: number;
   /** Fetch new credentials this long before the old ones expire. @default 5 minutes */
@@ -71,7 +74,7 @@ const REGISTRATION_STEP =
 export class FinSpaceAccess {
   private readonly cache = new Map<string, CachedCredentials>();
   private readonly roleClient: FinSpaceDataClient;
-  private readonly policy: RetryPolicy;
+  private readonly retry: RetryRunner;
   private readonly durationInMinutes: number;
   private readonly refreshMarginMs: number;
 
@@ -82,7 +85,8 @@ export class FinSpaceAccess {
       credentials: config.roleCredentials,
       httpHandler: config.httpHandler,
     });
-    this.policy = config.retryPolicy ?? DEFAULT_RETRY_POLICY;
+    const policy = config.retryPolicy;
+    this.retry = config.retry ?? ((operation, attempt, options) => retryUntilDeadline(operation, attempt, { policy, ...options }));
     this.durationInMinutes = config.durationInMinutes ?? 60;
     this.refreshMarginMs = config.refreshMarginMs ?? 5 * 60_000;
   }
@@ -100,11 +104,7 @@ export class FinSpaceAccess {
         httpHandler: this.config.httpHandler,
       });
       try {
-        return await retryUntilDeadline('UpdateUser', (timeoutMs) => client.updateUser(input, { timeoutMs }), {
-          deadline: context.deadline,
-          policy: this.policy,
-          stats,
-        });
+        return await this.retry('UpdateUser', (timeoutMs) => client.updateUser(input, { timeoutMs }), { deadline: context.deadline, stats });
       } catch (error) {
         if (isRejectedCredentials(error) && !refreshed) {
           this.cache.delete(environmentId);
@@ -126,10 +126,10 @@ export class FinSpaceAccess {
     if (!force && cached && Date.now() < cached.refreshAt) return cached.identity;
     let output;
     try {
-      output = await retryUntilDeadline(
+      output = await this.retry(
         'GetProgrammaticAccessCredentials',
         (timeoutMs) => this.roleClient.getProgrammaticAccessCredentials({ environmentId, durationInMinutes: this.durationInMinutes }, { timeoutMs }),
-        { deadline, policy: this.policy, stats },
+        { deadline, stats },
       );
     } catch (error) {
       throw this.finalError('GetProgrammaticAccessCredentials', `FinSpace environment ${JSON.stringify(environmentId)}`, environmentId, error);

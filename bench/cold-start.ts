@@ -1,0 +1,92 @@
+/**
+ * Cold start and bundle: the handler asset's size, and the median over fresh processes of loading the bundle and
+ * completing one Create against the emulator, divided by the median of `node -e 0` measured in the same run.
+ *
+ * Usage: tsx bench/cold-start.ts [--runs 10]
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FinSpaceEmulator } from '../testing/finspace-emulator';
+import { ResponseReceiver } from '../testing/response-receiver';
+import { arg, median, writeResult } from './support';
+
+export const BUNDLE = path.join(__dirname, '..', 'assets', 'finspace-user-settings-handler', 'index.js');
+const ROLE = 'arn:aws:iam::123456789012:role/FinSpaceUserSettingsHandler';
+
+/** What a fresh Lambda container does for one Create: load the bundle, run the event, exit. */
+const CREATE_ONCE = `
+const { handler } = require(process.env.BUNDLE);
+const end = Date.now() + 30000;
+handler(JSON.parse(process.env.EVENT), { getRemainingTimeInMillis: () => end - Date.now() }).then(() => process.exit(0), () => process.exit(1));
+`;
+
+function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const started = process.hrtime.bigint();
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+    child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`exit ${code}`))));
+  });
+}
+
+export interface ColdStartFigures {
+  readonly bundleBytes: number;
+  readonly runs: number;
+  readonly nodeBareMedianMs: number;
+  readonly coldCreateMedianMs: number;
+  readonly ratio: number;
+}
+
+export async function runColdStart(runs: number): Promise<ColdStartFigures> {
+  const emulator = await FinSpaceEmulator.start({
+    environments: { coldenv: [{ userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE }, { userId: 'u1', type: 'APP_USER' }] },
+  });
+  const receiver = await ResponseReceiver.start();
+  try {
+    const role = emulator.roleCredentials(ROLE);
+    const env = {
+      PATH: process.env.PATH,
+      AWS_REGION: 'us-east-1',
+      AWS_ENDPOINT_URL_FINSPACE_DATA: emulator.endpoint,
+      AWS_ACCESS_KEY_ID: role.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
+      AWS_SESSION_TOKEN: role.sessionToken,
+      BUNDLE,
+    };
+    const bare: number[] = [];
+    const cold: number[] = [];
+    // Interleaved, so that machine noise hits both alike.
+    for (let i = 0; i < runs; i++) {
+      bare.push(await timeProcess(['-e', '0'], { PATH: process.env.PATH }));
+      const event = {
+        RequestType: 'Create',
+        ResponseURL: receiver.url(`cold${i}`),
+        StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Cold/1',
+        RequestId: `cold-${i}`,
+        LogicalResourceId: 'User',
+        ResourceType: 'Custom::FinSpaceUserSettings',
+        ResourceProperties: { environmentId: 'coldenv', userId: 'u1', apiAccess: 'ENABLED' },
+      };
+      cold.push(await timeProcess(['-e', CREATE_ONCE], { ...env, EVENT: JSON.stringify(event) }));
+      if (receiver.response(`cold${i}`)?.Status !== 'SUCCESS') throw new Error(`cold start run ${i} did not succeed`);
+    }
+    const nodeBareMedianMs = median(bare);
+    const coldCreateMedianMs = median(cold);
+    return { bundleBytes: fs.statSync(BUNDLE).size, runs, nodeBareMedianMs, coldCreateMedianMs, ratio: coldCreateMedianMs / nodeBareMedianMs };
+  } finally {
+    await receiver.close();
+    await emulator.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const figures = await runColdStart(arg('runs', 10));
+  console.log(`Handler bundle: ${figures.bundleBytes} bytes (${(figures.bundleBytes / 1024).toFixed(1)} KiB)`);
+  console.log(
+    `Cold start, median of ${figures.runs} fresh processes: load + one Create ${figures.coldCreateMedianMs.toFixed(1)} ms; ` +
+      `node -e 0 ${figures.nodeBareMedianMs.toFixed(1)} ms; ratio ${figures.ratio.toFixed(2)}`,
+  );
+  writeResult('cold-start', figures);
+}
+
+if (require.main === module) main().catch((e) => ((process.exitCode = 1), console.error(e)));
