@@ -245,6 +245,11 @@ export class FinSpaceEmulator {
     for (const credentials of this.issued.values()) credentials.expiresAt = 0;
   }
 
+  /** Every temporary credential issued so far (for tests that check nothing leaks them). */
+  issuedCredentials(): Array<{ accessKeyId: string; secretAccessKey: string; sessionToken: string }> {
+    return [...this.issued].map(([accessKeyId, c]) => ({ accessKeyId, secretAccessKey: c.secretAccessKey, sessionToken: c.sessionToken }));
+  }
+
   /** How many requests of an operation (with a status, if given) were answered. */
   count(operation: EmulatedOperation, status?: number): number {
     return this.requests.filter((r) => r.operation === operation && (status === undefined || r.status === status)).length;
