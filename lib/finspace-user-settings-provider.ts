@@ -4,7 +4,7 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { handlerBundleDir } from './handler-asset';
 import { ROLE_ARN_ENV } from './handler-contract';
 
@@ -26,12 +26,12 @@ const VPC_NETWORK_INTERFACE_ACTIONS = [
  * resource-level scoping. Acknowledged on the exact policy resource, only when a VPC is used, and only where this
  * aws-cdk-lib has the Validations API (2.27x and newer).
  */
-function acknowledgeVpcWildcard(policy: unknown): void {
-  const validations = (cdk as { Validations?: { of(scope: Construct): { acknowledge(a: { id: string; reason: string }): void } } }).Validations;
-  if (!validations || !(policy instanceof Construct)) return;
+function acknowledgeVpcWildcard(policy: IConstruct | undefined): void {
+  const validations = (cdk as { Validations?: { of(scope: IConstruct): { acknowledge(a: { id: string; reason: string }): void } } }).Validations;
+  if (!validations || !policy) return;
   const resource = policy.node.defaultChild ?? policy;
-  validations.of(resource as Construct).acknowledge({
-    id: 'AwsSolutions-IAM5[Resource::*]',
+  validations.of(resource).acknowledge({
+    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
     reason: 'Lambda needs ec2:CreateNetworkInterface and related actions to run in a VPC; they support no resource-level permissions.',
   });
 }
@@ -164,10 +164,10 @@ export class FinSpaceUserSettingsProvider extends Construct {
       }),
     );
     if (props.vpc) {
-      const { policyDependable } = this.role.addToPrincipalPolicy(
+      this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ sid: 'LambdaVpcNetworkInterfaces', actions: VPC_NETWORK_INTERFACE_ACTIONS, resources: ['*'] }),
       );
-      acknowledgeVpcWildcard(policyDependable);
+      acknowledgeVpcWildcard(this.role.node.tryFindChild('DefaultPolicy'));
     }
 
     this.logGroup =

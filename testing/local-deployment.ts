@@ -83,6 +83,8 @@ export class LocalDeployment {
 
   /** Every step taken, in order. */
   readonly steps: StepRecord[] = [];
+  /** Every event sent to a handler and the raw answer PUT for it, in order (to check what leaves the handler). */
+  readonly exchanges: Array<{ readonly event: Record<string, unknown>; readonly answer?: string }> = [];
   private readonly resources: ResourceState[] = [];
   private readonly functions = new Map<string, LocalLambda>();
 
@@ -275,6 +277,7 @@ export class LocalDeployment {
     };
     const invocation = await lambda.invoke(event);
     const answer = this.receiver.response(key);
+    this.exchanges.push({ event, answer: this.receiver.puts.find((p) => p.key === key)?.body });
     const environmentId = String(resource.properties.environmentId);
     const userId = String(resource.properties.userId);
     const record: StepRecord = {

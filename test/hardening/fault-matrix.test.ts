@@ -1,0 +1,135 @@
+/**
+ * Injected faults: each case runs the bundled handler in a Lambda-like container of its own (its own process,
+ * environment and timeout) against an emulator of its own, and must get CloudFormation an answer before the
+ * deadline. Prints the matrix: fault, outcome, FinSpace calls made, time taken.
+ */
+import * as path from 'node:path';
+import type { LambdaFunctionSpec } from '../../testing/cloud-assembly';
+import { FinSpaceEmulator, type Fault } from '../../testing/finspace-emulator';
+import { LocalLambda } from '../../testing/local-lambda';
+import { ResponseReceiver, type ReceivedResponse } from '../../testing/response-receiver';
+
+const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'finspace-user-settings-handler', 'index.js');
+const ROLE = 'arn:aws:iam::123456789012:role/FinSpaceUserSettingsHandler';
+const ENV = 'faultenv';
+
+interface Case {
+  readonly fault: string;
+  readonly expect: 'SUCCESS' | 'FAILED';
+  readonly timeoutSeconds: number;
+  readonly faults?: Fault[];
+  /** Runs before the event (same container), e.g. a first Create whose credentials then expire. */
+  readonly before?: (run: () => Promise<unknown>, emulator: FinSpaceEmulator) => Promise<void>;
+  readonly rejectAnswers?: number;
+  readonly reason?: RegExp;
+}
+
+const CASES: Case[] = [
+  { fault: 'connection reset x2 (UpdateUser)', expect: 'SUCCESS', timeoutSeconds: 20, faults: [{ operation: 'UpdateUser', reset: true, times: 2 }] },
+  { fault: 'response slower than the attempt timeout, once', expect: 'SUCCESS', timeoutSeconds: 25, faults: [{ operation: 'UpdateUser', delayMs: 15_000 }] },
+  { fault: 'response slower than the attempt timeout, always', expect: 'FAILED', timeoutSeconds: 4, faults: [{ operation: 'UpdateUser', delayMs: 60_000, times: 100 }], reason: /TimeoutError|did not finish/ },
+  { fault: '500 x3 (UpdateUser)', expect: 'SUCCESS', timeoutSeconds: 20, faults: [{ operation: 'UpdateUser', status: 500, times: 3 }] },
+  { fault: '503 x2 (GetProgrammaticAccessCredentials)', expect: 'SUCCESS', timeoutSeconds: 20, faults: [{ operation: 'GetProgrammaticAccessCredentials', status: 503, times: 2 }] },
+  { fault: '429 storm x3 (both calls)', expect: 'SUCCESS', timeoutSeconds: 40, faults: [{ status: 429, times: 3 }] },
+  { fault: '429 past the deadline', expect: 'FAILED', timeoutSeconds: 5, faults: [{ status: 429, times: 10_000 }], reason: /gave up at the deadline: \d+ FinSpace calls over [\d.]+ s, \d+ of them throttled/ },
+  { fault: '403 on GetProgrammaticAccessCredentials', expect: 'FAILED', timeoutSeconds: 10, faults: [{ operation: 'GetProgrammaticAccessCredentials', status: 403, message: 'Not authorized' }], reason: /Register the role/ },
+  {
+    fault: 'credentials expire mid-run',
+    expect: 'SUCCESS',
+    timeoutSeconds: 10,
+    before: async (run, emulator) => {
+      await run();
+      emulator.expireIssuedCredentials();
+    },
+  },
+  { fault: 'answer PUT rejected x2', expect: 'SUCCESS', timeoutSeconds: 10, rejectAnswers: 2 },
+  { fault: 'malformed JSON from the service', expect: 'FAILED', timeoutSeconds: 10, faults: [{ operation: 'UpdateUser', rawBody: '{"userId":' }], reason: /not a JSON object/ },
+];
+
+interface Row {
+  readonly fault: string;
+  readonly outcome: string;
+  readonly calls: number;
+  readonly elapsedMs: number;
+  readonly deadlineMs: number;
+  readonly answered: boolean;
+  readonly response?: ReceivedResponse;
+}
+
+async function runCase(c: Case): Promise<Row> {
+  const emulator = await FinSpaceEmulator.start({
+    environments: { [ENV]: [{ userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE }, { userId: 'u1', type: 'APP_USER' }] },
+  });
+  const receiver = await ResponseReceiver.start();
+  const role = emulator.roleCredentials(ROLE);
+  const spec: LambdaFunctionSpec = {
+    logicalId: 'Handler',
+    functionName: 'fault-matrix',
+    arn: 'arn:aws:lambda:us-east-1:123456789012:function:fault-matrix',
+    runtime: 'nodejs24.x',
+    file: BUNDLE,
+    exportName: 'handler',
+    timeoutSeconds: c.timeoutSeconds,
+    memoryMb: 128,
+    environment: { FINSPACE_HANDLER_ROLE_ARN: ROLE },
+    roleArn: ROLE,
+  };
+  const lambda = new LocalLambda(spec, {
+    extraEnvironment: {
+      AWS_REGION: 'us-east-1',
+      AWS_ACCESS_KEY_ID: role.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
+      AWS_SESSION_TOKEN: role.sessionToken,
+      AWS_ENDPOINT_URL_FINSPACE_DATA: emulator.endpoint,
+    },
+  });
+  const event = (key: string) => ({
+    RequestType: 'Create',
+    ResponseURL: receiver.url(key),
+    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Faults/1',
+    RequestId: `req-${key}`,
+    LogicalResourceId: 'User',
+    ResourceType: 'Custom::FinSpaceUserSettings',
+    ResourceProperties: { environmentId: ENV, userId: 'u1', apiAccess: 'ENABLED' },
+  });
+  try {
+    if (c.before) await c.before(() => lambda.invoke(event('warmup')), emulator);
+    const callsBefore = emulator.requests.length;
+    for (const fault of c.faults ?? []) emulator.injectFault(fault);
+    if (c.rejectAnswers) receiver.failNext(c.rejectAnswers);
+    const invocation = await lambda.invoke(event('case'));
+    const response = receiver.response('case');
+    return {
+      fault: c.fault,
+      outcome: response?.Status ?? `NO ANSWER (${invocation.error})`,
+      calls: emulator.requests.length - callsBefore,
+      elapsedMs: invocation.durationMs,
+      deadlineMs: c.timeoutSeconds * 1000,
+      answered: response !== undefined && invocation.ok,
+      response,
+    };
+  } finally {
+    await lambda.stop();
+    await receiver.close();
+    await emulator.close();
+  }
+}
+
+test('every injected fault ends with an answer to CloudFormation before the deadline', async () => {
+  const rows = await Promise.all(CASES.map(runCase));
+  const header = ['fault', 'outcome', 'FinSpace calls', 'time', 'deadline', 'answered in time'];
+  const table = rows.map((r) => [r.fault, r.outcome, String(r.calls), `${(r.elapsedMs / 1000).toFixed(2)} s`, `${r.deadlineMs / 1000} s`, r.answered && r.elapsedMs < r.deadlineMs ? 'yes' : 'NO']);
+  const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
+  console.log(
+    [`fault matrix: ${rows.length} faults, ${rows.filter((r) => r.answered && r.elapsedMs < r.deadlineMs).length} answered before the deadline`, ...[header, ...table].map((cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  '))].join('\n'),
+  );
+  rows.forEach((row, i) => {
+    const c = CASES[i];
+    expect({ fault: row.fault, outcome: row.outcome }).toEqual({ fault: c.fault, outcome: c.expect });
+    expect(row.answered).toBe(true);
+    expect(row.elapsedMs).toBeLessThan(row.deadlineMs);
+    if (c.reason) expect(row.response?.Reason).toMatch(c.reason);
+  });
+  const expired = rows.find((r) => r.fault === 'credentials expire mid-run')!;
+  expect(expired.calls).toBe(3); // UpdateUser refused as expired, fresh credentials, UpdateUser again
+}, 90_000);
