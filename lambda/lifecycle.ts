@@ -6,6 +6,7 @@
  *   A Delete of a resource whose Create failed never calls FinSpace.
  */
 import { createHash } from 'node:crypto';
+import { checkField } from '../lib/finspace-rules';
 import { ON_DELETE_PROPERTY } from '../lib/handler-contract';
 import type { CustomResourceEvent } from './cfn-response';
 import type { UpdateUserInput, UpdateUserOutput } from './finspace-client';
@@ -68,7 +69,9 @@ async function apply(event: CustomResourceEvent, api: UserSettingsApi): Promise<
 async function remove(event: CustomResourceEvent, api: UserSettingsApi): Promise<LifecycleOutcome> {
   const physicalResourceId = event.PhysicalResourceId ?? '';
   const done = { physicalResourceId };
-  if (physicalResourceId === '' || physicalResourceId.startsWith(CREATE_FAILED_PREFIX)) return done;
+  // A failed Create's marker, or any id that cannot be a FinSpace user id (CloudFormation makes one up when a
+  // Create never answered), names nothing this resource changed: there is nothing to undo.
+  if (physicalResourceId.startsWith(CREATE_FAILED_PREFIX) || checkField('userId', physicalResourceId) !== undefined) return done;
   let request;
   try {
     request = parseProperties(event.ResourceProperties);

@@ -133,6 +133,17 @@ describe('Delete', () => {
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: create.response.PhysicalResourceId });
     expect(h.emulator.requests.length).toBe(before);
   });
+
+  test('with onDelete settings, a physical id that cannot be a user id (a Create that never answered) succeeds without a call', async () => {
+    const before = h.emulator.requests.length;
+    const { response } = await h.invoke(handler, {
+      requestType: 'Delete',
+      physicalResourceId: 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F',
+      properties: analystProperties({ onDelete: { apiAccess: 'DISABLED' } }),
+    });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F' });
+    expect(h.emulator.requests.length).toBe(before);
+  });
 });
 
 describe('replacement and rollback', () => {
