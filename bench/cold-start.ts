@@ -21,6 +21,27 @@ const end = Date.now() + 30000;
 handler(JSON.parse(process.env.EVENT), { getRemainingTimeInMillis: () => end - Date.now() }).then(() => process.exit(0), () => process.exit(1));
 `;
 
+/**
+ * The floor any handler pays here: a fresh process that loads node:http and node:crypto and makes the same three
+ * requests (two to the emulator, one answer PUT) with nothing else: no SDK, no signing, no TLS module.
+ */
+const FLOOR = `
+const http = require('node:http');
+require('node:crypto').createHmac('sha256', 'k').update('x').digest();
+const agent = new http.Agent({ keepAlive: true });
+const call = (url, method, body) => new Promise((resolve, reject) => {
+  const r = http.request(url, { method, agent }, (res) => { res.resume(); res.on('end', resolve); });
+  r.on('error', reject);
+  r.end(body);
+});
+(async () => {
+  await call(process.env.ENDPOINT + '/credentials/programmatic?environmentId=coldenv', 'GET');
+  await call(process.env.ENDPOINT + '/user/u1', 'PUT', '{}');
+  await call(process.env.RESPONSE_URL, 'PUT', '{}');
+  process.exit(0);
+})();
+`;
+
 function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
@@ -35,6 +56,9 @@ export interface ColdStartFigures {
   readonly nodeBareMedianMs: number;
   readonly coldCreateMedianMs: number;
   readonly ratio: number;
+  /** The same three requests from plain node:http in a fresh process, for scale. */
+  readonly plainHttpFloorMedianMs: number;
+  readonly floorRatio: number;
 }
 
 export async function runColdStart(runs: number): Promise<ColdStartFigures> {
@@ -43,18 +67,10 @@ export async function runColdStart(runs: number): Promise<ColdStartFigures> {
   });
   const receiver = await ResponseReceiver.start();
   try {
-    const role = emulator.roleCredentials(ROLE);
-    const env = {
-      PATH: process.env.PATH,
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_FINSPACE_DATA: emulator.endpoint,
-      AWS_ACCESS_KEY_ID: role.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
-      AWS_SESSION_TOKEN: role.sessionToken,
-      BUNDLE,
-    };
+    const env = { PATH: process.env.PATH, ...emulator.lambdaEnvironment(ROLE), BUNDLE };
     const bare: number[] = [];
     const cold: number[] = [];
+    const floor: number[] = [];
     // Interleaved, so that machine noise hits both alike.
     for (let i = 0; i < runs; i++) {
       bare.push(await timeProcess(['-e', '0'], { PATH: process.env.PATH }));
@@ -69,10 +85,20 @@ export async function runColdStart(runs: number): Promise<ColdStartFigures> {
       };
       cold.push(await timeProcess(['-e', CREATE_ONCE], { ...env, EVENT: JSON.stringify(event) }));
       if (receiver.response(`cold${i}`)?.Status !== 'SUCCESS') throw new Error(`cold start run ${i} did not succeed`);
+      floor.push(await timeProcess(['-e', FLOOR], { PATH: process.env.PATH, ENDPOINT: emulator.endpoint, RESPONSE_URL: receiver.url(`floor${i}`) }));
     }
     const nodeBareMedianMs = median(bare);
     const coldCreateMedianMs = median(cold);
-    return { bundleBytes: fs.statSync(BUNDLE).size, runs, nodeBareMedianMs, coldCreateMedianMs, ratio: coldCreateMedianMs / nodeBareMedianMs };
+    const plainHttpFloorMedianMs = median(floor);
+    return {
+      bundleBytes: fs.statSync(BUNDLE).size,
+      runs,
+      nodeBareMedianMs,
+      coldCreateMedianMs,
+      ratio: coldCreateMedianMs / nodeBareMedianMs,
+      plainHttpFloorMedianMs,
+      floorRatio: plainHttpFloorMedianMs / nodeBareMedianMs,
+    };
   } finally {
     await receiver.close();
     await emulator.close();
@@ -86,6 +112,7 @@ async function main(): Promise<void> {
     `Cold start, median of ${figures.runs} fresh processes: load + one Create ${figures.coldCreateMedianMs.toFixed(1)} ms; ` +
       `node -e 0 ${figures.nodeBareMedianMs.toFixed(1)} ms; ratio ${figures.ratio.toFixed(2)}`,
   );
+  console.log(`For scale: the same three requests from plain node:http, no SDK: ${figures.plainHttpFloorMedianMs.toFixed(1)} ms, ratio ${figures.floorRatio.toFixed(2)}`);
   writeResult('cold-start', figures);
 }
 

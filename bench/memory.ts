@@ -33,7 +33,6 @@ export async function runMemory(): Promise<MemoryFigures> {
   });
   const receiver = await ResponseReceiver.start();
   try {
-    const role = emulator.roleCredentials(ROLE);
     const common = { StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Mem/1', LogicalResourceId: 'User', ResourceType: 'Custom::FinSpaceUserSettings' };
     const props = { environmentId: 'memenv', userId: 'u1', type: 'APP_USER', firstName: 'Ada', lastName: 'Lovelace', apiAccess: 'ENABLED', onDelete: { apiAccess: 'DISABLED' } };
     const events = [
@@ -43,16 +42,7 @@ export async function runMemory(): Promise<MemoryFigures> {
     ];
     const usage = await new Promise<{ maxRssKb: number; heapUsed: number }>((resolve, reject) => {
       const child = spawn(process.execPath, ['-e', LIFECYCLE], {
-        env: {
-          PATH: process.env.PATH,
-          AWS_REGION: 'us-east-1',
-          AWS_ENDPOINT_URL_FINSPACE_DATA: emulator.endpoint,
-          AWS_ACCESS_KEY_ID: role.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
-          AWS_SESSION_TOKEN: role.sessionToken,
-          BUNDLE,
-          EVENTS: JSON.stringify(events),
-        },
+        env: { PATH: process.env.PATH, ...emulator.lambdaEnvironment(ROLE), BUNDLE, EVENTS: JSON.stringify(events) },
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       });
       child.once('message', (m) => {

@@ -50,8 +50,7 @@ export async function runStorm(policy: string, retry: (() => RetryRunner) | unde
     environments: { [ENV]: [{ userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE }, ...users] },
   });
   const receiver = await ResponseReceiver.start();
-  const role = emulator.roleCredentials(ROLE);
-  Object.assign(process.env, { AWS_ACCESS_KEY_ID: role.accessKeyId, AWS_SECRET_ACCESS_KEY: role.secretAccessKey, AWS_SESSION_TOKEN: role.sessionToken });
+  Object.assign(process.env, emulator.lambdaEnvironment(ROLE));
   const quiet = [console.info, console.warn, console.error];
   console.info = console.warn = console.error = () => undefined;
   const httpHandlers: NodeHttpHandler[] = [];

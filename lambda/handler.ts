@@ -8,7 +8,8 @@
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { ROLE_ARN_ENV } from '../lib/handler-contract';
+import { isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
+import { ON_DELETE_PROPERTY, ROLE_ARN_ENV } from '../lib/handler-contract';
 import { sendResponse, type CustomResourceEvent, type CustomResourceResponse } from './cfn-response';
 import { FinSpaceAccess } from './finspace-access';
 import { resolveEndpoint } from './finspace-client';
@@ -155,9 +156,30 @@ async function untilDeadline(result: Promise<WorkResult>, at: number): Promise<W
   }
 }
 
+/** The values of the sensitive members (first and last names) anywhere in the event's properties. */
+function sensitiveValues(event: CustomResourceEvent): string[] {
+  const values: string[] = [];
+  for (const props of [event.ResourceProperties, event.OldResourceProperties]) {
+    if (props === null || typeof props !== 'object') continue;
+    for (const scope of [props, (props as Record<string, unknown>)[ON_DELETE_PROPERTY]]) {
+      if (scope === null || typeof scope !== 'object') continue;
+      for (const field of SETTING_FIELDS) {
+        const value = (scope as Record<string, unknown>)[field];
+        if (isSensitive(field) && typeof value === 'string' && value.trim().length >= 2) values.push(value);
+      }
+    }
+  }
+  return values;
+}
+
+/** A reason must not carry a name even when the service's own message quotes it. */
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((out, secret) => out.split(secret).join('(redacted)'), text);
+}
+
 function failure(event: CustomResourceEvent, base: Pick<CustomResourceResponse, 'StackId' | 'RequestId' | 'LogicalResourceId'>, reason: string, context: LambdaContext): CustomResourceResponse {
   const where = context.logStreamName ? ` (log stream ${context.logStreamName})` : '';
-  return { Status: 'FAILED', Reason: `${reason}${where}`, PhysicalResourceId: physicalIdOnFailure(event), ...base };
+  return { Status: 'FAILED', Reason: redact(`${reason}${where}`, sensitiveValues(event)), PhysicalResourceId: physicalIdOnFailure(event), ...base };
 }
 
 export const handler = createHandler();

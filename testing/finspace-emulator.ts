@@ -225,6 +225,22 @@ export class FinSpaceEmulator {
     return credentials;
   }
 
+  /**
+   * The environment Lambda would give a function whose execution role is `roleArn`, pointed at this emulator:
+   * region, the role's credentials, and the endpoint override the handler honours.
+   */
+  lambdaEnvironment(roleArn: string): Record<string, string> {
+    const credentials = this.roleCredentials(roleArn);
+    return {
+      AWS_REGION: this.region,
+      AWS_DEFAULT_REGION: this.region,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+      AWS_SESSION_TOKEN: credentials.sessionToken,
+      AWS_ENDPOINT_URL_FINSPACE_DATA: this.endpoint,
+    };
+  }
+
   /** Queues a fault; faults are used in the order they were queued. */
   injectFault(fault: Fault): void {
     this.faults.push({ ...fault, left: fault.times ?? 1 });

@@ -106,20 +106,9 @@ export class LocalDeployment {
         if (!this.functions.has(key)) {
           const spec = lambdaFunctionSpec(stack, functionLogicalId, resolver);
           if (!spec.runtime.startsWith('nodejs')) throw new Error(`${key} has runtime ${spec.runtime}; the local runner runs Node.js handlers`);
-          const credentials = emulator.roleCredentials(spec.roleArn ?? resolver.arnOf(functionLogicalId));
           this.functions.set(
             key,
-            new LocalLambda(spec, {
-              onLog: options.onLog,
-              extraEnvironment: {
-                AWS_REGION: target.region,
-                AWS_DEFAULT_REGION: target.region,
-                AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-                AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-                AWS_SESSION_TOKEN: credentials.sessionToken,
-                AWS_ENDPOINT_URL_FINSPACE_DATA: emulator.endpoint,
-              },
-            }),
+            new LocalLambda(spec, { onLog: options.onLog, extraEnvironment: emulator.lambdaEnvironment(spec.roleArn ?? resolver.arnOf(functionLogicalId)) }),
           );
         }
       }

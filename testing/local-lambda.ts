@@ -37,6 +37,8 @@ export interface InvocationResult {
   readonly ok: boolean;
   readonly error?: string;
   readonly durationMs: number;
+  /** From the event's delivery to the handler's end: what the function's timeout bounds (no container start). */
+  readonly handlerMs: number;
   /** Whether this invocation started a new container. */
   readonly coldStart: boolean;
 }
@@ -101,13 +103,15 @@ export class LocalLambda {
     await this.ready;
     const child = this.container!;
     const id = randomUUID();
-    const deadline = Date.now() + this.spec.timeoutSeconds * 1000;
+    const delivered = Date.now();
+    const deadline = delivered + this.spec.timeoutSeconds * 1000;
     return new Promise<InvocationResult>((resolve) => {
-      const done = (result: Omit<InvocationResult, 'durationMs' | 'coldStart'>) => {
+      const done = (result: Omit<InvocationResult, 'durationMs' | 'handlerMs' | 'coldStart'>) => {
         clearTimeout(timer);
         child.off('message', onMessage);
         child.off('exit', onExit);
-        resolve({ ...result, durationMs: Date.now() - started, coldStart });
+        const now = Date.now();
+        resolve({ ...result, durationMs: now - started, handlerMs: now - delivered, coldStart });
       };
       const onMessage = (message: { id?: string; ok?: boolean; error?: string }) => {
         if (message.id === id) done({ ok: Boolean(message.ok), error: message.error });

@@ -20,7 +20,8 @@ test('nothing secret leaves the handler, through a whole lifecycle with failures
     await deployment.update({ [analyst]: { ...deployment.propertiesOf(analyst), firstName: 'Zebediah', lastName: 'Quartermaine' } });
     // A failing update (bad name at deploy time: a blank first name) and the service refusing the next one.
     await deployment.update({ [analyst]: { ...deployment.propertiesOf(analyst), firstName: '   ', lastName: 'Featherstonehaugh' } });
-    deployment.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'lastName rejected' });
+    // The service's own message quoting the name it refused must not carry it into the reason.
+    deployment.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'lastName "Cholmondeley" rejected' });
     await deployment.update({ [analyst]: { ...deployment.propertiesOf(analyst), lastName: 'Cholmondeley' } });
     await deployment.deleteAll();
     expect(deployment.steps.filter((s) => s.status === 'FAILED').length).toBe(2);

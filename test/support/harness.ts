@@ -60,15 +60,7 @@ export class Harness {
     readonly emulator: FinSpaceEmulator,
     readonly receiver: ResponseReceiver,
   ) {
-    const role = emulator.roleCredentials(HANDLER_ROLE_ARN);
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1',
-      AWS_ENDPOINT_URL_FINSPACE_DATA: emulator.endpoint,
-      AWS_ACCESS_KEY_ID: role.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: role.secretAccessKey,
-      AWS_SESSION_TOKEN: role.sessionToken,
-      FINSPACE_HANDLER_ROLE_ARN: HANDLER_ROLE_ARN,
-    });
+    Object.assign(process.env, { ...emulator.lambdaEnvironment(HANDLER_ROLE_ARN), FINSPACE_HANDLER_ROLE_ARN: HANDLER_ROLE_ARN });
     for (const method of ['log', 'info', 'warn', 'error'] as const) {
       this.spies.push(jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void this.logs.push(args.map(String).join(' '))));
     }
