@@ -7,7 +7,7 @@
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import { FinSpaceDataClient, FinSpaceDataServiceError, type UpdateUserInput, type UpdateUserOutput } from './finspace-client';
-import { newRetryStats, retryUntilDeadline, type RetryPolicy, type RetryRunner, type RetryStats } from './retry';
+import { newRetryStats, retryUntilDeadline, type RetryRunner, type RetryStats } from './retry';
 
 /** A call that failed for good, with the service's error name as `code` and a message that says what to do. */
 export class FinSpaceCallError extends Error {
@@ -29,9 +29,7 @@ export interface FinSpaceAccessConfig {
   /** Named in authorization failures, so the user knows which role to register. */
   readonly roleArn?: string;
   readonly httpHandler?: NodeHttpHandler;
-  /** @default DEFAULT_RETRY_POLICY */
-  readonly retryPolicy?: RetryPolicy;
-  /** How calls are retried. @default retryUntilDeadline with `retryPolicy` */
+  /** How calls are retried. @default retryUntilDeadline with DEFAULT_RETRY_POLICY */
   readonly retry?: RetryRunner;
   /** @default 60 (the model's maximum) */
   readonly durationInMinutes?: number;
@@ -85,8 +83,7 @@ export class FinSpaceAccess {
       credentials: config.roleCredentials,
       httpHandler: config.httpHandler,
     });
-    const policy = config.retryPolicy;
-    this.retry = config.retry ?? ((operation, attempt, options) => retryUntilDeadline(operation, attempt, { policy, ...options }));
+    this.retry = config.retry ?? retryUntilDeadline;
     this.durationInMinutes = config.durationInMinutes ?? 60;
     this.refreshMarginMs = config.refreshMarginMs ?? 5 * 60_000;
   }
@@ -114,11 +111,6 @@ export class FinSpaceAccess {
         throw this.finalError('UpdateUser', where, environmentId, error);
       }
     }
-  }
-
-  /** Forget cached credentials (all environments). */
-  clearCache(): void {
-    this.cache.clear();
   }
 
   private async credentialsFor(environmentId: string, deadline: number, stats: RetryStats, force: boolean): Promise<AwsCredentialIdentity> {

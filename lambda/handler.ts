@@ -14,7 +14,7 @@ import { sendResponse, type CustomResourceEvent, type CustomResourceResponse } f
 import { FinSpaceAccess } from './finspace-access';
 import { resolveEndpoint } from './finspace-client';
 import { physicalIdOnFailure, runLifecycle, type LifecycleOutcome } from './lifecycle';
-import { newRetryStats, type RetryPolicy, type RetryStats } from './retry';
+import { newRetryStats, type RetryStats } from './retry';
 
 /** The part of Lambda's context the handler uses. */
 export interface LambdaContext {
@@ -26,7 +26,6 @@ export interface LambdaContext {
 export interface HandlerOptions {
   /** @default built from the environment on first use (AWS_REGION, endpoint overrides, role credentials) */
   readonly access?: FinSpaceAccess;
-  readonly retryPolicy?: RetryPolicy;
 }
 
 
@@ -71,7 +70,6 @@ export function createHandler(options: HandlerOptions = {}) {
         roleCredentials: fromEnv(),
         roleArn: process.env[ROLE_ARN_ENV],
         httpHandler: new NodeHttpHandler({ connectionTimeout: 3000 }),
-        retryPolicy: options.retryPolicy,
       });
     }
     return access;

@@ -35,7 +35,6 @@ export class ResponseReceiver {
   readonly puts: ReceivedPut[] = [];
   private readonly server: http.Server;
   private rejectNext = 0;
-  private readonly waiters = new Map<string, Array<(r: ReceivedResponse) => void>>();
 
   private constructor() {
     this.server = http.createServer((req, res) => {
@@ -51,9 +50,6 @@ export class ResponseReceiver {
         const body = Buffer.concat(chunks).toString('utf8');
         this.puts.push({ key, contentType: req.headers['content-type'], contentLength: Number(req.headers['content-length']), body });
         res.writeHead(200).end();
-        const response = JSON.parse(body) as ReceivedResponse;
-        for (const resolve of this.waiters.get(key) ?? []) resolve(response);
-        this.waiters.delete(key);
       });
     });
   }
@@ -73,13 +69,6 @@ export class ResponseReceiver {
   response(key: string): ReceivedResponse | undefined {
     const put = [...this.puts].reverse().find((p) => p.key === key);
     return put ? (JSON.parse(put.body) as ReceivedResponse) : undefined;
-  }
-
-  /** Waits for an answer to the URL with this key. */
-  waitFor(key: string): Promise<ReceivedResponse> {
-    const existing = this.response(key);
-    if (existing) return Promise.resolve(existing);
-    return new Promise((resolve) => this.waiters.set(key, [...(this.waiters.get(key) ?? []), resolve]));
   }
 
   async close(): Promise<void> {
