@@ -94,10 +94,11 @@ export async function sendResponse(responseUrl: string, response: CustomResource
   }
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const left = options.deadline - Date.now();
-    if (left <= 0) break;
+    // The first attempt is made however little time is left: an answer that may be cut off beats none.
+    if (left <= 0 && attempt > 1) break;
     let outcome: string;
     try {
-      const status = await putOnce(url, body, Math.min(10_000, left));
+      const status = await putOnce(url, body, Math.max(1000, Math.min(10_000, left)));
       if (status >= 200 && status < 300) return true;
       outcome = `HTTP ${status}`;
     } catch (error) {

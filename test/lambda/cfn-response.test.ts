@@ -39,6 +39,11 @@ test('the PUT has an empty content type and an exact content length', async () =
   expect(receiver.puts[0].contentLength).toBe(Buffer.byteLength(receiver.puts[0].body));
 });
 
+test('with no time left, the answer is still sent once', async () => {
+  expect(await sendResponse(receiver.url('late'), base, { deadline: Date.now() - 50 })).toBe(true);
+  expect(receiver.response('late')?.Status).toBe('FAILED');
+});
+
 test('a failed PUT is retried until accepted', async () => {
   receiver.failNext(3);
   expect(await sendResponse(receiver.url('k2'), base, { deadline: Date.now() + 10_000 })).toBe(true);
