@@ -50,6 +50,8 @@ export async function runStorm(policy: string, retry: (() => RetryRunner) | unde
     environments: { [ENV]: [{ userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE }, ...users] },
   });
   const receiver = await ResponseReceiver.start();
+  // fromEnv() reads the role's credentials from the environment, as in Lambda; put back what was there after.
+  const savedEnv = { ...process.env };
   Object.assign(process.env, emulator.lambdaEnvironment(ROLE));
   const quiet = [console.info, console.warn, console.error];
   console.info = console.warn = console.error = () => undefined;
@@ -104,6 +106,8 @@ export async function runStorm(policy: string, retry: (() => RetryRunner) | unde
     };
   } finally {
     [console.info, console.warn, console.error] = quiet;
+    for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+    Object.assign(process.env, savedEnv);
     httpHandlers.forEach((h) => h.destroy());
     await receiver.close();
     await emulator.close();

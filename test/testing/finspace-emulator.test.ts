@@ -1,6 +1,6 @@
 /**
- * The emulator itself: it must refuse what FinSpace refuses, or the handler tests prove nothing. Requests here
- * are signed by hand-made or smithy-signed requests through the project's client, and raw HTTP for the unsigned.
+ * The emulator itself: it must refuse what FinSpace refuses, or the handler tests prove nothing. Signed requests
+ * go through the project's client (the emulator verifies them with its own SigV4 code); unsigned ones are raw HTTP.
  */
 import * as http from 'node:http';
 import type { AwsCredentialIdentity } from '@smithy/types';
