@@ -4,8 +4,9 @@
  *
  * Usage: tsx bench/cold-start.ts [--runs 10]
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { FinSpaceEmulator } from '../testing/finspace-emulator';
 import { ResponseReceiver } from '../testing/response-receiver';
@@ -42,6 +43,19 @@ const call = (url, method, body) => new Promise((resolve, reject) => {
 })();
 `;
 
+/** The client-only reference (cold-start-client.ts): the SDK parts alone making the same three requests. */
+const CLIENT_ONLY = `
+require(process.env.BUNDLE).run('coldenv', 'u1', process.env.RESPONSE_URL).then(() => process.exit(0), () => process.exit(1));
+`;
+
+/** Bundles cold-start-client.ts with the handler's own build script and options, into a temp dir. */
+function bundleClientOnly(dir: string): string {
+  const outfile = path.join(dir, 'client-only.js');
+  const script = path.join(__dirname, '..', 'scripts', 'build-handler.mjs');
+  execFileSync(process.execPath, [script, '--entry', path.join(__dirname, 'cold-start-client.ts'), '--outfile', outfile], { stdio: 'inherit' });
+  return outfile;
+}
+
 function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
@@ -59,6 +73,9 @@ export interface ColdStartFigures {
   /** The same three requests from plain node:http in a fresh process, for scale. */
   readonly plainHttpFloorMedianMs: number;
   readonly floorRatio: number;
+  /** The same three requests through the project's FinSpace client alone (the SDK parts), bundled like the handler. */
+  readonly clientOnlyMedianMs: number;
+  readonly clientOnlyRatio: number;
 }
 
 export async function runColdStart(runs: number): Promise<ColdStartFigures> {
@@ -66,11 +83,14 @@ export async function runColdStart(runs: number): Promise<ColdStartFigures> {
     environments: { coldenv: [{ userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE }, { userId: 'u1', type: 'APP_USER' }] },
   });
   const receiver = await ResponseReceiver.start();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cold-start-'));
   try {
+    const clientOnlyBundle = bundleClientOnly(tmp);
     const env = { PATH: process.env.PATH, ...emulator.lambdaEnvironment(ROLE), BUNDLE };
     const bare: number[] = [];
     const cold: number[] = [];
     const floor: number[] = [];
+    const clientOnly: number[] = [];
     // Interleaved, so that machine noise hits both alike.
     for (let i = 0; i < runs; i++) {
       bare.push(await timeProcess(['-e', '0'], { PATH: process.env.PATH }));
@@ -86,10 +106,13 @@ export async function runColdStart(runs: number): Promise<ColdStartFigures> {
       cold.push(await timeProcess(['-e', CREATE_ONCE], { ...env, EVENT: JSON.stringify(event) }));
       if (receiver.response(`cold${i}`)?.Status !== 'SUCCESS') throw new Error(`cold start run ${i} did not succeed`);
       floor.push(await timeProcess(['-e', FLOOR], { PATH: process.env.PATH, ENDPOINT: emulator.endpoint, RESPONSE_URL: receiver.url(`floor${i}`) }));
+      clientOnly.push(await timeProcess(['-e', CLIENT_ONLY], { ...env, BUNDLE: clientOnlyBundle, RESPONSE_URL: receiver.url(`client${i}`) }));
+      if (receiver.response(`client${i}`)?.Status !== 'SUCCESS') throw new Error(`client-only run ${i} did not succeed`);
     }
     const nodeBareMedianMs = median(bare);
     const coldCreateMedianMs = median(cold);
     const plainHttpFloorMedianMs = median(floor);
+    const clientOnlyMedianMs = median(clientOnly);
     return {
       bundleBytes: fs.statSync(BUNDLE).size,
       runs,
@@ -98,8 +121,11 @@ export async function runColdStart(runs: number): Promise<ColdStartFigures> {
       ratio: coldCreateMedianMs / nodeBareMedianMs,
       plainHttpFloorMedianMs,
       floorRatio: plainHttpFloorMedianMs / nodeBareMedianMs,
+      clientOnlyMedianMs,
+      clientOnlyRatio: clientOnlyMedianMs / nodeBareMedianMs,
     };
   } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
     await receiver.close();
     await emulator.close();
   }
@@ -112,7 +138,8 @@ async function main(): Promise<void> {
     `Cold start, median of ${figures.runs} fresh processes: load + one Create ${figures.coldCreateMedianMs.toFixed(1)} ms; ` +
       `node -e 0 ${figures.nodeBareMedianMs.toFixed(1)} ms; ratio ${figures.ratio.toFixed(2)}`,
   );
-  console.log(`For scale: the same three requests from plain node:http, no SDK: ${figures.plainHttpFloorMedianMs.toFixed(1)} ms, ratio ${figures.floorRatio.toFixed(2)}`);
+  console.log(`For scale, the same three requests: from plain node:http, no SDK: ${figures.plainHttpFloorMedianMs.toFixed(1)} ms, ratio ${figures.floorRatio.toFixed(2)}; ` +
+      `through the FinSpace client alone (SDK signer + HTTP handler, no handler logic): ${figures.clientOnlyMedianMs.toFixed(1)} ms, ratio ${figures.clientOnlyRatio.toFixed(2)}`);
   writeResult('cold-start', figures);
 }
 

@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   // Cold start first, on a quiet process: after the storm, leftover load skews both of its timings.
   const cold = await runColdStart(arg('runs', 20));
   console.log(`\n2. Cold start: bundle ${cold.bundleBytes} bytes; load + one Create ${cold.coldCreateMedianMs.toFixed(1)} ms vs node -e 0 ${cold.nodeBareMedianMs.toFixed(1)} ms (median of ${cold.runs}): x${cold.ratio.toFixed(2)}`);
-  console.log(`   for scale, the same three requests from plain node:http with no SDK: x${cold.floorRatio.toFixed(2)}`);
+  console.log(`   for scale, the same three requests: plain node:http with no SDK x${cold.floorRatio.toFixed(2)}; the FinSpace client alone (the SDK parts, no handler logic) x${cold.clientOnlyRatio.toFixed(2)}`);
   writeResult('cold-start', cold);
 
   const storm = { events: arg('n', 200), ratePerSecond: arg('rate', 50), deadlineMs: arg('deadline-ms', 120_000) };

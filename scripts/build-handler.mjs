@@ -6,7 +6,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = join(root, 'assets', 'finspace-user-settings-handler', 'index.js');
+// `--entry F --outfile O` bundles another entry point the same way (the cold-start benchmark's references).
+const option = (name) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
+const entry = option('entry') ?? join(root, 'lambda', 'handler.ts');
+const outfile = option('outfile') ?? join(root, 'assets', 'finspace-user-settings-handler', 'index.js');
 
 // @aws-sdk/core marks its partition table (util-endpoints/aws.js) as having side effects: it registers endpoint
 // rule-set functions this handler never uses. Treating the AWS SDK's modules as side-effect free lets esbuild drop
@@ -29,7 +32,7 @@ const sdkSideEffectFree = {
 };
 
 const result = await build({
-  entryPoints: [join(root, 'lambda', 'handler.ts')],
+  entryPoints: [entry],
   outfile,
   bundle: true,
   platform: 'node',

@@ -21,6 +21,8 @@ test('cold start and bundle', async () => {
   expect(figures.bundleBytes).toBeGreaterThan(10_000);
   expect(figures.coldCreateMedianMs).toBeGreaterThan(0);
   expect(figures.ratio).toBeGreaterThan(0);
+  expect(figures.clientOnlyMedianMs).toBeGreaterThan(0);
+  expect(figures.clientOnlyRatio).toBeGreaterThan(0);
 }, 60_000);
 
 test('memory through Create, Update, Delete', async () => {
