@@ -91,7 +91,7 @@ export async function runColdStart(runs: number): Promise<ColdStartFigures> {
     const cold: number[] = [];
     const floor: number[] = [];
     const clientOnly: number[] = [];
-    // Interleaved, so that machine noise hits both alike.
+    // Interleaved, so that machine noise hits all four alike.
     for (let i = 0; i < runs; i++) {
       bare.push(await timeProcess(['-e', '0'], { PATH: process.env.PATH }));
       const event = {

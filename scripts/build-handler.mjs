@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-// `--entry F --outfile O` bundles another entry point the same way (the cold-start benchmark's references).
+// `--entry F --outfile O` bundles another entry point the same way (the cold-start benchmark's client-only reference).
 const option = (name) => (process.argv.includes(`--${name}`) ? process.argv[process.argv.indexOf(`--${name}`) + 1] : undefined);
 const entry = option('entry') ?? join(root, 'lambda', 'handler.ts');
 const outfile = option('outfile') ?? join(root, 'assets', 'finspace-user-settings-handler', 'index.js');
