@@ -4,6 +4,7 @@
  * logged or put in an error message (it is a credential for the stack's answer).
  */
 import type * as http from 'node:http';
+import { retryUntilDeadline, type RetryPolicy } from './retry';
 
 export type RequestType = 'Create' | 'Update' | 'Delete';
 
@@ -47,7 +48,15 @@ export function serializeResponse(response: CustomResourceResponse): string {
   return body;
 }
 
-function putOnce(url: URL, body: string, timeoutMs: number): Promise<number> {
+/** An answer PUT that failed: its HTTP status, or the network error's code. */
+class AnswerNotAccepted extends Error {
+  constructor(readonly outcome: string) {
+    super(`the answer was not accepted (${outcome})`);
+    this.name = 'AnswerNotAccepted';
+  }
+}
+
+function putOnce(url: URL, body: string, timeoutMs: number): Promise<void> {
   // Loaded on use: node:https (TLS) costs a cold start milliseconds an http URL does not need.
   const transport: typeof http = url.protocol === 'http:' ? require('node:http') : require('node:https');
   return new Promise((resolve, reject) => {
@@ -61,15 +70,31 @@ function putOnce(url: URL, body: string, timeoutMs: number): Promise<number> {
       },
       (response) => {
         response.resume();
-        response.on('end', () => resolve(response.statusCode ?? 0));
+        response.on('end', () => {
+          const status = response.statusCode ?? 0;
+          if (status >= 200 && status < 300) resolve();
+          else reject(new AnswerNotAccepted(`HTTP ${status}`));
+        });
         response.on('error', reject);
       },
     );
-    request.on('timeout', () => request.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    request.on('error', reject);
+    request.on('timeout', () => request.destroy(new AnswerNotAccepted(`no answer within ${timeoutMs} ms`)));
+    request.on('error', (error: NodeJS.ErrnoException) =>
+      reject(error instanceof AnswerNotAccepted ? error : new AnswerNotAccepted(error.code ?? error.message)),
+    );
     request.end(body);
   });
 }
+
+/** Every failed PUT is retried: the answer is the one thing the stack cannot do without. */
+export const ANSWER_RETRY_POLICY: RetryPolicy = {
+  throttlingBaseDelayMs: 200,
+  transientBaseDelayMs: 200,
+  maxDelayMs: 4000,
+  attemptTimeoutMs: 10_000,
+  minAttemptMs: 1000,
+  unreachableWindowMs: Infinity,
+};
 
 export interface SendOptions {
   /** Epoch ms by which the answer must be delivered (the Lambda's own end). */
@@ -84,7 +109,6 @@ export interface SendOptions {
  */
 export async function sendResponse(responseUrl: string, response: CustomResourceResponse, options: SendOptions): Promise<boolean> {
   const body = serializeResponse(response);
-  const maxAttempts = options.maxAttempts ?? 6;
   let url: URL;
   try {
     url = new URL(responseUrl);
@@ -92,23 +116,44 @@ export async function sendResponse(responseUrl: string, response: CustomResource
     console.error(JSON.stringify({ level: 'ERROR', message: 'ResponseURL is not a URL; CloudFormation cannot be answered' }));
     return false;
   }
-  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const left = options.deadline - Date.now();
-    // The first attempt is made however little time is left: an answer that may be cut off beats none.
-    if (left <= 0 && attempt > 1) break;
-    let outcome: string;
-    try {
-      const status = await putOnce(url, body, Math.max(1000, Math.min(10_000, left)));
-      if (status >= 200 && status < 300) return true;
-      outcome = `HTTP ${status}`;
-    } catch (error) {
-      outcome = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
-    }
-    console.warn(JSON.stringify({ level: 'WARN', message: 'answer to CloudFormation not accepted', attempt, outcome }));
-    const backoff = Math.min(4000, 200 * 2 ** (attempt - 1));
-    if (Date.now() + backoff >= options.deadline) break;
-    await new Promise((resolve) => setTimeout(resolve, backoff));
+  let attempt = 0;
+  try {
+    await retryUntilDeadline(
+      'answer',
+      async (timeoutMs) => {
+        attempt++;
+        try {
+          await putOnce(url, body, timeoutMs);
+        } catch (error) {
+          console.warn(
+            JSON.stringify({
+              level: 'WARN',
+              message: 'answer to CloudFormation not accepted',
+              attempt,
+              outcome: (error as AnswerNotAccepted).outcome,
+            }),
+          );
+          throw error;
+        }
+      },
+      {
+        // The first attempt is made however little time is left: an answer that may be cut off beats none.
+        deadline: Math.max(options.deadline, Date.now() + ANSWER_RETRY_POLICY.minAttemptMs),
+        policy: ANSWER_RETRY_POLICY,
+        maxAttempts: options.maxAttempts ?? 6,
+        classify: () => 'transient',
+      },
+    );
+    return true;
+  } catch {
+    console.error(
+      JSON.stringify({
+        level: 'ERROR',
+        message: 'could not deliver the answer to CloudFormation',
+        requestId: response.RequestId,
+        attempts: attempt,
+      }),
+    );
+    return false;
   }
-  console.error(JSON.stringify({ level: 'ERROR', message: 'could not deliver the answer to CloudFormation', requestId: response.RequestId }));
-  return false;
 }

@@ -5,9 +5,10 @@
  * they expire, and fetched afresh once when FinSpace says they expired or were rejected.
  */
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
+import type { AwsCredentialIdentityProvider } from '@smithy/types';
+import { FINSPACE_STATUS } from '../lib/finspace-status';
 import { FinSpaceDataClient, FinSpaceDataServiceError, type UpdateUserInput, type UpdateUserOutput } from './finspace-client';
-import { newRetryStats, retryUntilDeadline, type RetryRunner, type RetryStats } from './retry';
+import { EndpointUnreachableError, newRetryStats, retryUntilDeadline, type RetryRunner, type RetryStats } from './retry';
 
 /** A call that failed for good, with the service's error name as `code` and a message that says what to do. */
 export class FinSpaceCallError extends Error {
@@ -35,6 +36,8 @@ export interface FinSpaceAccessConfig {
   readonly durationInMinutes?: number;
   /** Fetch new credentials this long before the old ones expire. @default 5 minutes */
   readonly refreshMarginMs?: number;
+  /** The clock credentials expire by. @default Date.now */
+  readonly now?: () => number;
 }
 
 export interface CallContext {
@@ -44,8 +47,9 @@ export interface CallContext {
   readonly stats?: RetryStats;
 }
 
+/** An environment's temporary credentials, and the client that signs with them (built once, reused warm). */
 interface CachedCredentials {
-  readonly identity: AwsCredentialIdentity;
+  readonly client: FinSpaceDataClient;
   readonly refreshAt: number;
 }
 
@@ -75,6 +79,7 @@ export class FinSpaceAccess {
   private readonly retry: RetryRunner;
   private readonly durationInMinutes: number;
   private readonly refreshMarginMs: number;
+  private readonly now: () => number;
 
   constructor(private readonly config: FinSpaceAccessConfig) {
     this.roleClient = new FinSpaceDataClient({
@@ -86,26 +91,23 @@ export class FinSpaceAccess {
     this.retry = config.retry ?? retryUntilDeadline;
     this.durationInMinutes = config.durationInMinutes ?? 60;
     this.refreshMarginMs = config.refreshMarginMs ?? 5 * 60_000;
+    this.now = config.now ?? Date.now;
   }
 
   /** UpdateUser in `environmentId` as the FinSpace user the handler's role is registered to. */
   async updateUser(environmentId: string, input: UpdateUserInput, context: CallContext): Promise<UpdateUserOutput> {
     const stats = context.stats ?? newRetryStats();
     const where = `user ${JSON.stringify(input.userId)} in FinSpace environment ${JSON.stringify(environmentId)}`;
-    let credentials = await this.credentialsFor(environmentId, context.deadline, stats, false);
+    let client = await this.clientFor(environmentId, context.deadline, stats, false);
     for (let refreshed = false; ; refreshed = true) {
-      const client = new FinSpaceDataClient({
-        region: this.config.region,
-        endpoint: this.config.endpoint,
-        credentials,
-        httpHandler: this.config.httpHandler,
-      });
       try {
-        return await this.retry('UpdateUser', (timeoutMs) => client.updateUser(input, { timeoutMs }), { deadline: context.deadline, stats });
+        return await this.retry('UpdateUser', (timeoutMs) => client.updateUser(input, { timeoutMs }), {
+          deadline: context.deadline,
+          stats,
+        });
       } catch (error) {
         if (isRejectedCredentials(error) && !refreshed) {
-          this.cache.delete(environmentId);
-          credentials = await this.credentialsFor(environmentId, context.deadline, stats, true);
+          client = await this.clientFor(environmentId, context.deadline, stats, true);
           continue;
         }
         throw this.finalError('UpdateUser', where, environmentId, error);
@@ -113,18 +115,26 @@ export class FinSpaceAccess {
     }
   }
 
-  private async credentialsFor(environmentId: string, deadline: number, stats: RetryStats, force: boolean): Promise<AwsCredentialIdentity> {
+  /** A client signing with the environment's temporary credentials: cached ones until their refresh time, or new ones. */
+  private async clientFor(environmentId: string, deadline: number, stats: RetryStats, force: boolean): Promise<FinSpaceDataClient> {
     const cached = this.cache.get(environmentId);
-    if (!force && cached && Date.now() < cached.refreshAt) return cached.identity;
+    if (!force && cached && this.now() < cached.refreshAt) return cached.client;
+    this.cache.delete(environmentId);
     let output;
     try {
       output = await this.retry(
         'GetProgrammaticAccessCredentials',
-        (timeoutMs) => this.roleClient.getProgrammaticAccessCredentials({ environmentId, durationInMinutes: this.durationInMinutes }, { timeoutMs }),
+        (timeoutMs) =>
+          this.roleClient.getProgrammaticAccessCredentials({ environmentId, durationInMinutes: this.durationInMinutes }, { timeoutMs }),
         { deadline, stats },
       );
     } catch (error) {
-      throw this.finalError('GetProgrammaticAccessCredentials', `FinSpace environment ${JSON.stringify(environmentId)}`, environmentId, error);
+      throw this.finalError(
+        'GetProgrammaticAccessCredentials',
+        `FinSpace environment ${JSON.stringify(environmentId)}`,
+        environmentId,
+        error,
+      );
     }
     const { accessKeyId, secretAccessKey, sessionToken } = output.credentials ?? {};
     if (!accessKeyId || !secretAccessKey || !sessionToken) {
@@ -134,14 +144,42 @@ export class FinSpaceAccess {
       );
     }
     const minutes = output.durationInMinutes ?? this.durationInMinutes;
-    const identity: AwsCredentialIdentity = { accessKeyId, secretAccessKey, sessionToken };
-    this.cache.set(environmentId, { identity, refreshAt: Date.now() + minutes * 60_000 - this.refreshMarginMs });
-    return identity;
+    const client = new FinSpaceDataClient({
+      region: this.config.region,
+      endpoint: this.config.endpoint,
+      credentials: { accessKeyId, secretAccessKey, sessionToken },
+      httpHandler: this.config.httpHandler,
+    });
+    this.cache.set(environmentId, { client, refreshAt: this.now() + minutes * 60_000 - this.refreshMarginMs });
+    return client;
+  }
+
+  /** What a user is told when the endpoint cannot be found, reached, or is not FinSpace's. */
+  private endpointAdvice(): string {
+    return (
+      `The FinSpace Data API endpoint ${this.roleClient.endpoint.origin} (region ${this.config.region}) cannot be reached or does not serve FinSpace. ` +
+      `${FINSPACE_STATUS} If FinSpace is gone for this account, retain the resource instead of deleting it ` +
+      '(removalPolicy RETAIN, or retain it when CloudFormation offers to after DELETE_FAILED); otherwise check the region, ' +
+      'the endpoint override (AWS_ENDPOINT_URL_FINSPACE_DATA) and, in a VPC, the route to the endpoint.'
+    );
   }
 
   /** Turns a failure into one a CloudFormation user can act on: what failed, where, why, what to do. */
   private finalError(operation: string, where: string, environmentId: string, error: unknown): Error {
+    if (error instanceof EndpointUnreachableError) {
+      return new FinSpaceCallError('EndpointUnreachable', `${operation} failed for ${where}: ${error.message}. ${this.endpointAdvice()}`, {
+        cause: error,
+      });
+    }
     if (!(error instanceof FinSpaceDataServiceError)) return error instanceof Error ? error : new Error(String(error));
+    if (error.$metadata.httpStatusCode === 404 && error.name !== 'ResourceNotFoundException') {
+      // Not FinSpace's "no such user": the endpoint does not know the operation at all.
+      return new FinSpaceCallError(
+        error.name,
+        `${operation} failed for ${where}: HTTP 404 ${error.name}: ${error.message}. ${this.endpointAdvice()}`,
+        { cause: error },
+      );
+    }
     const role = this.config.roleArn ? `the handler's role ${this.config.roleArn}` : "the handler's role";
     const service = `${error.name}: ${error.message}${error.reason ? ` (reason: ${error.reason})` : ''}`;
     let advice: string;
@@ -153,7 +191,8 @@ export class FinSpaceAccess {
             : `The FinSpace user that ${role} acts as in environment ${JSON.stringify(environmentId)} may not manage users. ${REGISTRATION_STEP}`;
         break;
       case 'ResourceNotFoundException':
-        advice = 'The user must already exist: FinSpaceUserSettings changes settings, it does not create users. Check userId and environmentId.';
+        advice =
+          'The user must already exist: FinSpaceUserSettings changes settings, it does not create users. Check userId and environmentId.';
         break;
       case 'ValidationException':
         advice = 'FinSpace rejected a setting; correct the value it names.';

@@ -1,7 +1,7 @@
 /**
  * A small FinSpace Data client (restJson1, SigV4 signing name `finspace-api`) built from the same AWS SDK v3
  * runtime parts as the generated `@aws-sdk/client-finspace-data`: SigV4 signer, Node HTTP handler, credential
- * identities. It covers the three operations this project needs, with the generated client's input and output
+ * identities. It covers the two operations the handler calls, with the generated client's input and output
  * shapes, and makes exactly one attempt per call: retries are the caller's (see retry.ts), so that a deadline
  * governs them. Replacing this module with the generated client (maxAttempts: 1) is a change in this file only.
  */
@@ -11,6 +11,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Readable } from 'node:stream';
+import { raceTimeout } from './timeout';
 
 export const SIGNING_NAME = 'finspace-api';
 
@@ -25,24 +26,6 @@ export interface UpdateUserInput {
 }
 export interface UpdateUserOutput {
   readonly userId?: string;
-}
-export interface GetUserInput {
-  readonly userId: string;
-}
-export interface GetUserOutput {
-  readonly userId?: string;
-  readonly status?: string;
-  readonly firstName?: string;
-  readonly lastName?: string;
-  readonly emailAddress?: string;
-  readonly type?: string;
-  readonly apiAccess?: string;
-  readonly apiAccessPrincipalArn?: string;
-  readonly createTime?: number;
-  readonly lastEnabledTime?: number;
-  readonly lastDisabledTime?: number;
-  readonly lastModifiedTime?: number;
-  readonly lastLoginTime?: number;
 }
 export interface GetProgrammaticAccessCredentialsInput {
   readonly environmentId: string;
@@ -138,7 +121,9 @@ function parseJson(text: string, operation: string, status: number): Record<stri
   } catch {
     // fall through to the error below
   }
-  throw new FinSpaceDataServiceError('DeserializationError', `${operation} answered HTTP ${status} with a body that is not a JSON object`, { status });
+  throw new FinSpaceDataServiceError('DeserializationError', `${operation} answered HTTP ${status} with a body that is not a JSON object`, {
+    status,
+  });
 }
 
 /** The error name from `x-amzn-ErrorType` (text after ':' is not part of it), else from the body. */
@@ -149,8 +134,9 @@ function errorName(headerValue: string | undefined, body: Record<string, unknown
 }
 
 export class FinSpaceDataClient {
+  /** Where the calls go. */
+  readonly endpoint: URL;
   private readonly signer: SignatureV4;
-  private readonly endpoint: URL;
   private readonly httpHandler: NodeHttpHandler;
   private readonly defaultTimeoutMs: number;
 
@@ -167,7 +153,10 @@ export class FinSpaceDataClient {
   }
 
   /** GET /credentials/programmatic: temporary credentials that act as the FinSpace user whose API principal is the caller. */
-  async getProgrammaticAccessCredentials(input: GetProgrammaticAccessCredentialsInput, options?: CallOptions): Promise<GetProgrammaticAccessCredentialsOutput> {
+  async getProgrammaticAccessCredentials(
+    input: GetProgrammaticAccessCredentialsInput,
+    options?: CallOptions,
+  ): Promise<GetProgrammaticAccessCredentialsOutput> {
     const query: Record<string, string> = { environmentId: input.environmentId };
     if (input.durationInMinutes !== undefined) query.durationInMinutes = String(input.durationInMinutes);
     return this.call('GetProgrammaticAccessCredentials', 'GET', '/credentials/programmatic', query, undefined, options);
@@ -180,11 +169,6 @@ export class FinSpaceDataClient {
     return this.call('UpdateUser', 'PUT', `/user/${encodeLabel(userId)}`, {}, body, options);
   }
 
-  /** GET /user/{userId} */
-  async getUser(input: GetUserInput, options?: CallOptions): Promise<GetUserOutput> {
-    return this.call('GetUser', 'GET', `/user/${encodeLabel(input.userId)}`, {}, undefined, options);
-  }
-
   private async call<T>(
     operation: string,
     method: string,
@@ -195,18 +179,10 @@ export class FinSpaceDataClient {
   ): Promise<T> {
     const timeoutMs = options?.timeoutMs ?? this.defaultTimeoutMs;
     const abort = new AbortController();
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
-        abort.abort();
-        reject(new AttemptTimeoutError(operation, timeoutMs));
-      }, Math.max(1, timeoutMs));
+    return raceTimeout(this.exchange<T>(operation, method, path, query, body, abort.signal), Math.max(1, timeoutMs), () => {
+      abort.abort();
+      throw new AttemptTimeoutError(operation, timeoutMs);
     });
-    try {
-      return await Promise.race([this.exchange<T>(operation, method, path, query, body, abort.signal), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   private async exchange<T>(
@@ -248,7 +224,12 @@ export class FinSpaceDataClient {
       // An error answer with a body that is not JSON still has a status to classify it by.
     }
     const name = errorName(response.headers['x-amzn-errortype'], parsed, status);
-    const message = typeof parsed.message === 'string' ? parsed.message : typeof parsed.Message === 'string' ? parsed.Message : `${operation} answered HTTP ${status}`;
+    const message =
+      typeof parsed.message === 'string'
+        ? parsed.message
+        : typeof parsed.Message === 'string'
+          ? parsed.Message
+          : `${operation} answered HTTP ${status}`;
     throw new FinSpaceDataServiceError(name, message, {
       status,
       requestId,

@@ -15,6 +15,7 @@ import { FinSpaceAccess } from './finspace-access';
 import { resolveEndpoint } from './finspace-client';
 import { physicalIdOnFailure, runLifecycle, type LifecycleOutcome } from './lifecycle';
 import { newRetryStats, type RetryStats } from './retry';
+import { raceTimeout } from './timeout';
 
 /** The part of Lambda's context the handler uses. */
 export interface LambdaContext {
@@ -27,7 +28,6 @@ export interface HandlerOptions {
   /** @default built from the environment on first use (AWS_REGION, endpoint overrides, role credentials) */
   readonly access?: FinSpaceAccess;
 }
-
 
 const REQUEST_TYPES = new Set(['Create', 'Update', 'Delete']);
 const ENVELOPE_FIELDS = ['RequestType', 'ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'] as const;
@@ -51,7 +51,8 @@ function envelopeProblem(raw: Record<string, unknown>): string | undefined {
   if (!REQUEST_TYPES.has(raw.RequestType as string)) {
     return `Unknown RequestType ${JSON.stringify(raw.RequestType)}; CloudFormation sends Create, Update or Delete.`;
   }
-  if (raw.RequestType !== 'Create' && typeof raw.PhysicalResourceId !== 'string') return `A ${raw.RequestType} request must carry PhysicalResourceId.`;
+  if (raw.RequestType !== 'Create' && typeof raw.PhysicalResourceId !== 'string')
+    return `A ${raw.RequestType} request must carry PhysicalResourceId.`;
   if (raw.RequestType === 'Update' && (raw.OldResourceProperties === null || typeof raw.OldResourceProperties !== 'object')) {
     return 'An Update request must carry OldResourceProperties.';
   }
@@ -106,7 +107,10 @@ export function createHandler(options: HandlerOptions = {}) {
     if (problem) {
       response = failure(event, base, problem, context);
     } else {
-      const outcome = await untilDeadline(work(event, finSpace, workDeadline, stats), workDeadline + Math.min(1000, (answerDeadline - workDeadline) / 2));
+      const guardAt = workDeadline + Math.min(1000, (answerDeadline - workDeadline) / 2);
+      const outcome = await raceTimeout(work(event, finSpace, workDeadline, stats), guardAt - Date.now(), (): WorkResult => ({
+        error: GUARD_REASON,
+      }));
       response =
         'error' in outcome
           ? failure(event, base, outcome.error, context)
@@ -138,21 +142,9 @@ async function work(event: CustomResourceEvent, finSpace: () => FinSpaceAccess, 
   }
 }
 
-/** The timeout guard: the work's result, or a failure when it has not ended by `at`. */
-async function untilDeadline(result: Promise<WorkResult>, at: number): Promise<WorkResult> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<WorkResult>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ error: 'The FinSpace calls did not finish before the handler had to answer (its Lambda timeout is near); retry the deployment, or raise the provider\'s timeout.' }),
-      Math.max(0, at - Date.now()),
-    );
-  });
-  try {
-    return await Promise.race([result, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
+/** The timeout guard's failure: the work has not ended when the answer must go out. */
+export const GUARD_REASON =
+  "The FinSpace calls did not finish before the handler had to answer (its Lambda timeout is near); retry the deployment, or raise the provider's timeout.";
 
 /** The values of the sensitive members (first and last names) anywhere in the event's properties. */
 function sensitiveValues(event: CustomResourceEvent): string[] {
@@ -175,9 +167,19 @@ function redact(text: string, secrets: readonly string[]): string {
   return secrets.reduce((out, secret) => out.split(secret).join('(redacted)'), text);
 }
 
-function failure(event: CustomResourceEvent, base: Pick<CustomResourceResponse, 'StackId' | 'RequestId' | 'LogicalResourceId'>, reason: string, context: LambdaContext): CustomResourceResponse {
+function failure(
+  event: CustomResourceEvent,
+  base: Pick<CustomResourceResponse, 'StackId' | 'RequestId' | 'LogicalResourceId'>,
+  reason: string,
+  context: LambdaContext,
+): CustomResourceResponse {
   const where = context.logStreamName ? ` (log stream ${context.logStreamName})` : '';
-  return { Status: 'FAILED', Reason: redact(`${reason}${where}`, sensitiveValues(event)), PhysicalResourceId: physicalIdOnFailure(event), ...base };
+  return {
+    Status: 'FAILED',
+    Reason: redact(`${reason}${where}`, sensitiveValues(event)),
+    PhysicalResourceId: physicalIdOnFailure(event),
+    ...base,
+  };
 }
 
 export const handler = createHandler();

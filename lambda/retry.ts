@@ -1,8 +1,13 @@
 /**
- * A deadline-bounded retry loop. It retries what the AWS SDK's own classifier calls throttling or transient
- * (429, 500/502/503/504, timeouts, ECONNRESET and friends), with capped exponential backoff and full jitter, and
- * honours Retry-After. It never sleeps past the deadline: @smithy/util-retry's strategy sleeps inside
+ * The handler's one retry loop, bounded by a deadline: the FinSpace calls and the answer to CloudFormation both use
+ * it. For FinSpace it retries what the AWS SDK's own classifier calls throttling or transient (429,
+ * 500/502/503/504, timeouts, ECONNRESET and friends), with capped exponential backoff and full jitter, and honours
+ * Retry-After. It never sleeps past the deadline: @smithy/util-retry's strategy sleeps inside
  * refreshRetryTokenForRetry, so it cannot stop at a Lambda's remaining time.
+ *
+ * An endpoint that cannot be found or reached (DNS, TLS, routing) is not load: the SDK's classifier calls it
+ * transient, but retrying it until the deadline only makes CloudFormation wait. It is retried for a short window,
+ * then given up (EndpointUnreachableError).
  */
 import { isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 
@@ -17,6 +22,8 @@ export interface RetryPolicy {
   readonly attemptTimeoutMs: number;
   /** An attempt is not started with less time than this left. */
   readonly minAttemptMs: number;
+  /** How long an endpoint that cannot be found or reached is retried before the call gives up. */
+  readonly unreachableWindowMs: number;
 }
 
 /**
@@ -31,6 +38,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 6000,
   attemptTimeoutMs: 10_000,
   minAttemptMs: 500,
+  unreachableWindowMs: 10_000,
 };
 
 export interface RetryStats {
@@ -40,25 +48,54 @@ export interface RetryStats {
   readonly startedAt: number;
 }
 
+export type RetryClass = 'throttling' | 'transient' | 'unreachable' | undefined;
+
 export interface RetryOptions {
   /** Epoch ms after which no attempt starts and no backoff ends. */
   readonly deadline: number;
   readonly policy?: RetryPolicy;
   /** Shared by the calls of one request, so a failure reports all attempts. */
   readonly stats?: RetryStats;
+  /** Stop after this many attempts of this call. @default no limit but the deadline */
+  readonly maxAttempts?: number;
+  /** What is retried, and how. @default classify (the SDK's classifier) */
+  readonly classify?: (error: unknown) => RetryClass;
   readonly random?: () => number;
   readonly now?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
-export type RetryClass = 'throttling' | 'transient' | undefined;
+/** Network error codes that mean the endpoint cannot be found or reached, as opposed to a passing fault. */
+const UNREACHABLE_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EHOSTUNREACH', 'ENETUNREACH', 'ECONNREFUSED']);
 
-/** The SDK's classification; anything else (400, 403, 404, 409, a bad answer) is final. */
+/** A DNS, routing or TLS failure: the endpoint is gone or is not the service. */
+export function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return false;
+  return UNREACHABLE_CODES.has(code) || /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_(GET|VERIFY)_|DEPTH_ZERO_|SELF_SIGNED_|EPROTO$)/.test(code);
+}
+
+/** The SDK's classification, with unreachable endpoints apart; anything else (400, 403, 404, 409, a bad answer) is final. */
 export function classify(error: unknown): RetryClass {
   if (error === null || typeof error !== 'object') return undefined;
+  if (isUnreachable(error)) return 'unreachable';
   const e = error as Parameters<typeof isThrottlingError>[0];
   if (isThrottlingError(e)) return 'throttling';
   if (isTransientError(e)) return 'transient';
   return undefined;
+}
+
+/** The ceiling of the `retry`-th backoff (0 for the first): the class's base, doubling, capped. */
+export function backoffCeilingMs(kind: Exclude<RetryClass, undefined>, retry: number, policy: RetryPolicy): number {
+  const base = kind === 'throttling' ? policy.throttlingBaseDelayMs : policy.transientBaseDelayMs;
+  return Math.min(policy.maxDelayMs, base * 2 ** Math.min(retry, 30));
+}
+
+function describe(operation: string, stats: RetryStats, elapsedMs: number, lastError: Error): string {
+  return (
+    `${operation} gave up at the deadline: ${stats.attempts} FinSpace calls over ${(elapsedMs / 1000).toFixed(1)} s, ` +
+    `${stats.throttled} of them throttled (429) and ${stats.transient} transient failures; last error: ${lastError.name}: ${lastError.message}.`
+  );
 }
 
 /** The budget ran out: the last error, and how many attempts were throttled over how long. */
@@ -70,11 +107,25 @@ export class RetryBudgetExhaustedError extends Error {
     elapsedMs: number,
   ) {
     super(
-      `${operation} gave up at the deadline: ${stats.attempts} FinSpace calls over ${(elapsedMs / 1000).toFixed(1)} s, ` +
-        `${stats.throttled} of them throttled (429) and ${stats.transient} transient failures; last error: ${lastError.name}: ${lastError.message}. ` +
+      `${describe(operation, stats, elapsedMs, lastError)} ` +
         'FinSpace kept refusing the calls; deploy again later, or with fewer FinSpace settings changes at once.',
     );
     this.name = 'RetryBudgetExhaustedError';
+  }
+}
+
+/** The endpoint could not be found or reached for the whole unreachable window. */
+export class EndpointUnreachableError extends Error {
+  constructor(
+    readonly operation: string,
+    readonly lastError: Error,
+    readonly windowMs: number,
+  ) {
+    const code = (lastError as { code?: string }).code;
+    super(
+      `${operation} could not reach the endpoint for ${(windowMs / 1000).toFixed(0)} s (${code ?? lastError.name}: ${lastError.message})`,
+    );
+    this.name = 'EndpointUnreachableError';
   }
 }
 
@@ -82,37 +133,51 @@ export function newRetryStats(now: number = Date.now()): RetryStats {
   return { attempts: 0, throttled: 0, transient: 0, startedAt: now };
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** How a call is retried: `attempt` is called with the timeout it must keep to, until the runner gives up. */
 export type RetryRunner = <T>(operation: string, attempt: (timeoutMs: number) => Promise<T>, options: RetryOptions) => Promise<T>;
 
 /**
- * Runs `attempt` until it succeeds, fails with a final error (thrown as is), or the deadline leaves no room for
- * another attempt (RetryBudgetExhaustedError). `attempt` receives the timeout it must keep to.
+ * Runs `attempt` until it succeeds, fails with a final error (thrown as is), the endpoint stays unreachable for the
+ * policy's window (EndpointUnreachableError), or the deadline or maxAttempts leaves no room for another attempt
+ * (RetryBudgetExhaustedError). `attempt` receives the timeout it must keep to.
  */
-export async function retryUntilDeadline<T>(operation: string, attempt: (timeoutMs: number) => Promise<T>, options: RetryOptions): Promise<T> {
+export async function retryUntilDeadline<T>(
+  operation: string,
+  attempt: (timeoutMs: number) => Promise<T>,
+  options: RetryOptions,
+): Promise<T> {
   const policy = options.policy ?? DEFAULT_RETRY_POLICY;
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
+  const sleep = options.sleep ?? realSleep;
+  const classifyError = options.classify ?? classify;
   const stats = options.stats ?? newRetryStats(now());
+  let unreachableSince: number | undefined;
   for (let retry = 0; ; retry++) {
-    const left = options.deadline - now();
     stats.attempts++;
     try {
-      return await attempt(Math.max(1, Math.min(policy.attemptTimeoutMs, left)));
+      return await attempt(Math.max(1, Math.min(policy.attemptTimeoutMs, options.deadline - now())));
     } catch (error) {
-      const kind = classify(error);
+      const kind = classifyError(error);
       if (!kind) throw error;
       if (kind === 'throttling') stats.throttled++;
       else stats.transient++;
-      const base = kind === 'throttling' ? policy.throttlingBaseDelayMs : policy.transientBaseDelayMs;
-      const ceiling = Math.min(policy.maxDelayMs, base * 2 ** Math.min(retry, 30));
+      if (kind === 'unreachable') {
+        unreachableSince ??= now();
+        if (now() - unreachableSince >= policy.unreachableWindowMs)
+          throw new EndpointUnreachableError(operation, error as Error, policy.unreachableWindowMs);
+      } else {
+        unreachableSince = undefined;
+      }
       const retryAfter = (error as { retryAfterMs?: number }).retryAfterMs;
-      const wanted = retryAfter !== undefined ? Math.min(retryAfter, policy.maxDelayMs) : random() * ceiling;
+      const wanted = retryAfter !== undefined ? Math.min(retryAfter, policy.maxDelayMs) : random() * backoffCeilingMs(kind, retry, policy);
       // The last attempt starts early enough to end by the deadline; without room for one, give up now.
       const latest = options.deadline - policy.minAttemptMs - now();
-      if (latest < 0) throw new RetryBudgetExhaustedError(operation, error as Error, stats, now() - stats.startedAt);
+      if (latest <= 0 || retry + 1 >= (options.maxAttempts ?? Infinity)) {
+        throw new RetryBudgetExhaustedError(operation, error as Error, stats, now() - stats.startedAt);
+      }
       await sleep(Math.min(wanted, latest));
     }
   }

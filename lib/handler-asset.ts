@@ -14,7 +14,7 @@ export function handlerBundleDir(): string {
   if (!found) {
     throw new Error(
       `The FinSpaceUserSettings handler bundle is missing (looked for index.js in ${candidates.join(' and ')}). ` +
-        'In a checkout of this project, run `npm run build:handler` (npm ci runs it for you).',
+        'In a checkout of this project, run `npm run build:handler` (`cdk synth` in this project, `npm test` and `npm pack` also build it).',
     );
   }
   return found;
