@@ -125,6 +125,7 @@ const ERROR_FOR_STATUS: Record<number, string> = {
 // The model's constraints, restated here on purpose (see the header).
 const MODEL = {
   nonBlank: /.*\S.*/,
+  // eslint-disable-next-line no-useless-escape -- the service model's pattern, verbatim
   roleArn: /^arn:aws[a-z\-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/,
   userTypes: ['SUPER_USER', 'APP_USER'],
   apiAccess: ['ENABLED', 'DISABLED'],
@@ -139,8 +140,10 @@ function length(value: string): number {
 function requireString(name: string, value: unknown, min: number, max: number, pattern?: RegExp): string {
   if (typeof value !== 'string') throw new ApiError(400, 'ValidationException', `${name} must be a string`, 'INVALID_TYPE');
   const n = length(value);
-  if (n < min || n > max) throw new ApiError(400, 'ValidationException', `${name} must have length between ${min} and ${max}`, 'INVALID_LENGTH');
-  if (pattern && !pattern.test(value)) throw new ApiError(400, 'ValidationException', `${name} must satisfy pattern ${pattern.source}`, 'INVALID_PATTERN');
+  if (n < min || n > max)
+    throw new ApiError(400, 'ValidationException', `${name} must have length between ${min} and ${max}`, 'INVALID_LENGTH');
+  if (pattern && !pattern.test(value))
+    throw new ApiError(400, 'ValidationException', `${name} must satisfy pattern ${pattern.source}`, 'INVALID_PATTERN');
   return value;
 }
 
@@ -168,6 +171,7 @@ export class FinSpaceEmulator {
 
   private readonly server: http.Server;
   private readonly environments = new Map<string, Map<string, EmulatedUser>>();
+  private readonly aliases = new Map<string, Map<string, string>>();
   private readonly roles = new Map<string, RoleCredentials>();
   private readonly issued = new Map<string, IssuedCredentials>();
   private readonly clientTokens = new Map<string, { body: string; response: unknown; at: number }>();
@@ -190,10 +194,26 @@ export class FinSpaceEmulator {
     });
   }
 
+  /** The address the emulator listens on, as the socket reports it (always 127.0.0.1). */
+  get address(): AddressInfo {
+    return this.server.address() as AddressInfo;
+  }
+
   /** The endpoint to point a client at (for example as AWS_ENDPOINT_URL_FINSPACE_DATA). */
   get endpoint(): string {
-    const { port } = this.server.address() as AddressInfo;
-    return `http://127.0.0.1:${port}`;
+    const { address, port } = this.address;
+    return `http://${address}:${port}`;
+  }
+
+  /**
+   * Makes `alias` another id of an existing user: requests for it reach the user, and UpdateUser answers with the
+   * user's own (canonical) id, as a service that normalizes ids would.
+   */
+  aliasUser(environmentId: string, alias: string, userId: string): void {
+    if (!this.getUser(environmentId, userId)) throw new Error(`no user ${userId} in environment ${environmentId} to alias`);
+    let aliases = this.aliases.get(environmentId);
+    if (!aliases) this.aliases.set(environmentId, (aliases = new Map()));
+    aliases.set(alias, userId);
   }
 
   /** Adds or replaces a user in an environment (creating the environment). */
@@ -317,7 +337,11 @@ export class FinSpaceEmulator {
   private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://emulator');
     const route = this.route(req.method ?? 'GET', url.pathname);
-    const record: { -readonly [K in keyof RequestRecord]?: RequestRecord[K] } = { at: Date.now(), operation: route?.operation ?? 'Unknown', userId: route?.userId };
+    const record: { -readonly [K in keyof RequestRecord]?: RequestRecord[K] } = {
+      at: Date.now(),
+      operation: route?.operation ?? 'Unknown',
+      userId: route?.userId,
+    };
     const finish = (status: number, errorType: string | undefined, payload: unknown, extraHeaders: Record<string, string> = {}) => {
       this.requests.push({ ...record, status, errorType } as RequestRecord);
       this.send(res, status, errorType, payload, extraHeaders);
@@ -348,23 +372,34 @@ export class FinSpaceEmulator {
       if (route.operation === 'GetProgrammaticAccessCredentials') {
         result = this.getProgrammaticAccessCredentials(caller, url.searchParams, record);
       } else {
-        if (!('userId' in caller)) throw new ApiError(403, 'AccessDeniedException', 'FinSpace user operations need the temporary credentials of GetProgrammaticAccessCredentials');
+        if (!('userId' in caller))
+          throw new ApiError(
+            403,
+            'AccessDeniedException',
+            'FinSpace user operations need the temporary credentials of GetProgrammaticAccessCredentials',
+          );
         record.environmentId = caller.environmentId;
         result =
-          route.operation === 'UpdateUser'
-            ? this.updateUser(caller, route.userId!, body, record)
-            : this.readUser(caller, route.userId!);
+          route.operation === 'UpdateUser' ? this.updateUser(caller, route.userId!, body, record) : this.readUser(caller, route.userId!);
       }
       finish(200, undefined, result);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
-      const body = error.type === 'ThrottlingException' ? {} : { message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
-      const headers: Record<string, string> = error.retryAfterSeconds !== undefined ? { 'retry-after': String(error.retryAfterSeconds) } : {};
+      const body =
+        error.type === 'ThrottlingException' ? {} : { message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
+      const headers: Record<string, string> =
+        error.retryAfterSeconds !== undefined ? { 'retry-after': String(error.retryAfterSeconds) } : {};
       finish(error.status, error.type, body, headers);
     }
   }
 
-  private send(res: http.ServerResponse, status: number, errorType: string | undefined, payload: unknown, extraHeaders: Record<string, string> = {}): void {
+  private send(
+    res: http.ServerResponse,
+    status: number,
+    errorType: string | undefined,
+    payload: unknown,
+    extraHeaders: Record<string, string> = {},
+  ): void {
     if (res.headersSent || res.destroyed) return;
     const text = JSON.stringify(payload ?? {});
     const headers: Record<string, string> = {
@@ -382,14 +417,25 @@ export class FinSpaceEmulator {
   private authenticate(req: http.IncomingMessage, body: Buffer, url: URL): RoleCredentials | (IssuedCredentials & { accessKeyId: string }) {
     const auth = parseAuthorization(req.headers.authorization);
     if (!auth) throw new ApiError(403, 'MissingAuthenticationTokenException', 'Missing or malformed SigV4 Authorization header');
-    if (auth.service !== 'finspace-api') throw new ApiError(403, 'InvalidSignatureException', `Credential should be scoped to correct service: 'finspace-api', not '${auth.service}'`);
-    if (auth.region !== this.region) throw new ApiError(403, 'InvalidSignatureException', `Credential should be scoped to a valid region, not '${auth.region}'`);
+    if (auth.service !== 'finspace-api')
+      throw new ApiError(
+        403,
+        'InvalidSignatureException',
+        `Credential should be scoped to correct service: 'finspace-api', not '${auth.service}'`,
+      );
+    if (auth.region !== this.region)
+      throw new ApiError(403, 'InvalidSignatureException', `Credential should be scoped to a valid region, not '${auth.region}'`);
     for (const required of ['host', 'x-amz-date']) {
-      if (!auth.signedHeaders.includes(required)) throw new ApiError(403, 'InvalidSignatureException', `'${required}' must be a signed header`);
+      if (!auth.signedHeaders.includes(required))
+        throw new ApiError(403, 'InvalidSignatureException', `'${required}' must be a signed header`);
     }
     const signedAt = parseAmzDate(req.headers['x-amz-date'] as string | undefined);
     if (signedAt === undefined || Math.abs(Date.now() - signedAt) > 5 * 60_000) {
-      throw new ApiError(403, 'InvalidSignatureException', 'Signature expired: the request time is not within 5 minutes of the server time');
+      throw new ApiError(
+        403,
+        'InvalidSignatureException',
+        'Signature expired: the request time is not within 5 minutes of the server time',
+      );
     }
     const role = [...this.roles.values()].find((r) => r.accessKeyId === auth.accessKeyId);
     const temporary = this.issued.get(auth.accessKeyId);
@@ -399,21 +445,32 @@ export class FinSpaceEmulator {
     if (token !== (role?.sessionToken ?? temporary?.sessionToken)) {
       throw new ApiError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
-    if (!auth.signedHeaders.includes('x-amz-security-token')) throw new ApiError(403, 'InvalidSignatureException', "'x-amz-security-token' must be a signed header");
+    if (!auth.signedHeaders.includes('x-amz-security-token'))
+      throw new ApiError(403, 'InvalidSignatureException', "'x-amz-security-token' must be a signed header");
     const expected = expectedSignature({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, auth, secret);
     if (!signaturesMatch(expected, auth.signature)) {
-      throw new ApiError(403, 'InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.');
+      throw new ApiError(
+        403,
+        'InvalidSignatureException',
+        'The request signature we calculated does not match the signature you provided.',
+      );
     }
     void url;
     if (temporary) {
-      if (Date.now() >= temporary.expiresAt) throw new ApiError(403, 'ExpiredTokenException', 'The security token included in the request is expired');
+      if (Date.now() >= temporary.expiresAt)
+        throw new ApiError(403, 'ExpiredTokenException', 'The security token included in the request is expired');
       return { ...temporary, accessKeyId: auth.accessKeyId };
     }
     return role!;
   }
 
-  private getProgrammaticAccessCredentials(caller: RoleCredentials | IssuedCredentials, query: URLSearchParams, record: { environmentId?: string }) {
-    if (!('roleArn' in caller)) throw new ApiError(403, 'AccessDeniedException', 'GetProgrammaticAccessCredentials must be called with IAM credentials');
+  private getProgrammaticAccessCredentials(
+    caller: RoleCredentials | IssuedCredentials,
+    query: URLSearchParams,
+    record: { environmentId?: string },
+  ) {
+    if (!('roleArn' in caller))
+      throw new ApiError(403, 'AccessDeniedException', 'GetProgrammaticAccessCredentials must be called with IAM credentials');
     const environmentId = requireString('environmentId', query.get('environmentId') ?? undefined, 1, 26);
     record.environmentId = environmentId;
     let duration = 60;
@@ -424,9 +481,15 @@ export class FinSpaceEmulator {
       }
     }
     const users = this.environments.get(environmentId);
-    const user = users && [...users.values()].find((u) => u.apiAccessPrincipalArn === caller.roleArn && u.apiAccess === 'ENABLED' && u.status !== 'DISABLED');
+    const user =
+      users &&
+      [...users.values()].find((u) => u.apiAccessPrincipalArn === caller.roleArn && u.apiAccess === 'ENABLED' && u.status !== 'DISABLED');
     if (!user) {
-      throw new ApiError(403, 'AccessDeniedException', `${caller.roleArn} is not the API access principal of an enabled user in environment ${environmentId}`);
+      throw new ApiError(
+        403,
+        'AccessDeniedException',
+        `${caller.roleArn} is not the API access principal of an enabled user in environment ${environmentId}`,
+      );
     }
     const accessKeyId = `ASIA${randomBytes(8).toString('hex').toUpperCase()}`;
     const credentials = { secretAccessKey: randomBytes(30).toString('base64'), sessionToken: randomBytes(80).toString('base64') };
@@ -444,12 +507,18 @@ export class FinSpaceEmulator {
 
   private findUser(caller: IssuedCredentials, userId: string): EmulatedUser {
     requireString('userId', userId, 1, 26, MODEL.nonBlank);
-    const user = this.environments.get(caller.environmentId)?.get(userId);
+    const canonical = this.aliases.get(caller.environmentId)?.get(userId) ?? userId;
+    const user = this.environments.get(caller.environmentId)?.get(canonical);
     if (!user) throw new ApiError(404, 'ResourceNotFoundException', `User ${userId} does not exist`, 'USER_NOT_FOUND');
     return user;
   }
 
-  private updateUser(caller: IssuedCredentials, userId: string, raw: Buffer, record: { clientToken?: string; members?: readonly string[] }) {
+  private updateUser(
+    caller: IssuedCredentials,
+    userId: string,
+    raw: Buffer,
+    record: { clientToken?: string; members?: readonly string[] },
+  ) {
     const acting = this.actingUser(caller);
     if (acting.type !== 'SUPER_USER' && !acting.canManageUsers) {
       throw new ApiError(403, 'AccessDeniedException', 'The caller does not have permission ManageUsersAndGroups');
@@ -460,7 +529,8 @@ export class FinSpaceEmulator {
     } catch {
       throw new ApiError(400, 'SerializationException', 'The request body is not valid JSON');
     }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, 'SerializationException', 'The request body must be a JSON object');
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      throw new ApiError(400, 'SerializationException', 'The request body must be a JSON object');
     record.members = Object.keys(body);
     const unknown = Object.keys(body).filter((k) => !UPDATE_MEMBERS.includes(k));
     if (unknown.length > 0) throw new ApiError(400, 'ValidationException', `Unknown members: ${unknown.join(', ')}`, 'UNKNOWN_MEMBER');
@@ -469,7 +539,8 @@ export class FinSpaceEmulator {
     if (body.firstName !== undefined) requireString('firstName', body.firstName, 1, 50, MODEL.nonBlank);
     if (body.lastName !== undefined) requireString('lastName', body.lastName, 1, 50, MODEL.nonBlank);
     if (body.apiAccess !== undefined) requireEnum('apiAccess', body.apiAccess, MODEL.apiAccess);
-    if (body.apiAccessPrincipalArn !== undefined) requireString('apiAccessPrincipalArn', body.apiAccessPrincipalArn, 20, 2048, MODEL.roleArn);
+    if (body.apiAccessPrincipalArn !== undefined)
+      requireString('apiAccessPrincipalArn', body.apiAccessPrincipalArn, 20, 2048, MODEL.roleArn);
     const user = this.findUser(caller, userId);
 
     const tokenKey = body.clientToken === undefined ? undefined : `${caller.environmentId}\n${body.clientToken}`;
@@ -478,7 +549,8 @@ export class FinSpaceEmulator {
     if (tokenKey) {
       const seen = this.clientTokens.get(tokenKey);
       if (seen && now - seen.at < CLIENT_TOKEN_LIFETIME_MS) {
-        if (seen.body !== canonical) throw new ApiError(409, 'ConflictException', 'The clientToken was used with different parameters', 'IDEMPOTENCY_MISMATCH');
+        if (seen.body !== canonical)
+          throw new ApiError(409, 'ConflictException', 'The clientToken was used with different parameters', 'IDEMPOTENCY_MISMATCH');
         return seen.response;
       }
     }
