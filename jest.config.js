@@ -5,6 +5,10 @@ module.exports = {
   testMatch: ['**/*.test.ts'],
   // Type checking is `tsc --noEmit` (npm test runs it first); ts-jest only transpiles.
   transform: { '^.+\\.ts$': ['ts-jest', { diagnostics: false }] },
+  // Caches stay in the project, not in the OS temp directory.
+  cacheDirectory: '<rootDir>/node_modules/.cache/jest',
+  // Builds the handler bundle; points TMPDIR at a folder of this run that the teardown removes.
   globalSetup: '<rootDir>/test/global-setup.js',
+  globalTeardown: '<rootDir>/test/global-teardown.js',
   testTimeout: 30000,
 };

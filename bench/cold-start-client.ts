@@ -19,7 +19,11 @@ export async function run(environmentId: string, userId: string, responseUrl: st
   const user = new FinSpaceDataClient({
     region,
     endpoint,
-    credentials: { accessKeyId: credentials!.accessKeyId!, secretAccessKey: credentials!.secretAccessKey!, sessionToken: credentials!.sessionToken },
+    credentials: {
+      accessKeyId: credentials!.accessKeyId!,
+      secretAccessKey: credentials!.secretAccessKey!,
+      sessionToken: credentials!.sessionToken,
+    },
     httpHandler,
   });
   await user.updateUser({ userId, apiAccess: 'ENABLED', clientToken: 'cold-start-reference' });

@@ -52,7 +52,9 @@ require(process.env.BUNDLE).run('coldenv', 'u1', process.env.RESPONSE_URL).then(
 function bundleClientOnly(dir: string): string {
   const outfile = path.join(dir, 'client-only.js');
   const script = path.join(__dirname, '..', 'scripts', 'build-handler.mjs');
-  execFileSync(process.execPath, [script, '--entry', path.join(__dirname, 'cold-start-client.ts'), '--outfile', outfile], { stdio: 'inherit' });
+  execFileSync(process.execPath, [script, '--entry', path.join(__dirname, 'cold-start-client.ts'), '--outfile', outfile], {
+    stdio: 'inherit',
+  });
   return outfile;
 }
 
@@ -80,7 +82,12 @@ export interface ColdStartFigures {
 
 export async function runColdStart(runs: number): Promise<ColdStartFigures> {
   const emulator = await FinSpaceEmulator.start({
-    environments: { coldenv: [{ userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE }, { userId: 'u1', type: 'APP_USER' }] },
+    environments: {
+      coldenv: [
+        { userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE },
+        { userId: 'u1', type: 'APP_USER' },
+      ],
+    },
   });
   const receiver = await ResponseReceiver.start();
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cold-start-'));
@@ -105,8 +112,12 @@ export async function runColdStart(runs: number): Promise<ColdStartFigures> {
       };
       cold.push(await timeProcess(['-e', CREATE_ONCE], { ...env, EVENT: JSON.stringify(event) }));
       if (receiver.response(`cold${i}`)?.Status !== 'SUCCESS') throw new Error(`cold start run ${i} did not succeed`);
-      floor.push(await timeProcess(['-e', FLOOR], { PATH: process.env.PATH, ENDPOINT: emulator.endpoint, RESPONSE_URL: receiver.url(`floor${i}`) }));
-      clientOnly.push(await timeProcess(['-e', CLIENT_ONLY], { ...env, BUNDLE: clientOnlyBundle, RESPONSE_URL: receiver.url(`client${i}`) }));
+      floor.push(
+        await timeProcess(['-e', FLOOR], { PATH: process.env.PATH, ENDPOINT: emulator.endpoint, RESPONSE_URL: receiver.url(`floor${i}`) }),
+      );
+      clientOnly.push(
+        await timeProcess(['-e', CLIENT_ONLY], { ...env, BUNDLE: clientOnlyBundle, RESPONSE_URL: receiver.url(`client${i}`) }),
+      );
       if (receiver.response(`client${i}`)?.Status !== 'SUCCESS') throw new Error(`client-only run ${i} did not succeed`);
     }
     const nodeBareMedianMs = median(bare);
@@ -138,8 +149,10 @@ async function main(): Promise<void> {
     `Cold start, median of ${figures.runs} fresh processes: load + one Create ${figures.coldCreateMedianMs.toFixed(1)} ms; ` +
       `node -e 0 ${figures.nodeBareMedianMs.toFixed(1)} ms; ratio ${figures.ratio.toFixed(2)}`,
   );
-  console.log(`For scale, the same three requests: from plain node:http, no SDK: ${figures.plainHttpFloorMedianMs.toFixed(1)} ms, ratio ${figures.floorRatio.toFixed(2)}; ` +
-      `through the FinSpace client alone (SDK signer + HTTP handler, no handler logic): ${figures.clientOnlyMedianMs.toFixed(1)} ms, ratio ${figures.clientOnlyRatio.toFixed(2)}`);
+  console.log(
+    `For scale, the same three requests: from plain node:http, no SDK: ${figures.plainHttpFloorMedianMs.toFixed(1)} ms, ratio ${figures.floorRatio.toFixed(2)}; ` +
+      `through the FinSpace client alone (SDK signer + HTTP handler, no handler logic): ${figures.clientOnlyMedianMs.toFixed(1)} ms, ratio ${figures.clientOnlyRatio.toFixed(2)}`,
+  );
   writeResult('cold-start', figures);
 }
 

@@ -29,16 +29,48 @@ export interface MemoryFigures {
 
 export async function runMemory(): Promise<MemoryFigures> {
   const emulator = await FinSpaceEmulator.start({
-    environments: { memenv: [{ userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE }, { userId: 'u1', type: 'APP_USER' }] },
+    environments: {
+      memenv: [
+        { userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE },
+        { userId: 'u1', type: 'APP_USER' },
+      ],
+    },
   });
   const receiver = await ResponseReceiver.start();
   try {
-    const common = { StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Mem/1', LogicalResourceId: 'User', ResourceType: 'Custom::FinSpaceUserSettings' };
-    const props = { environmentId: 'memenv', userId: 'u1', type: 'APP_USER', firstName: 'Ada', lastName: 'Lovelace', apiAccess: 'ENABLED', onDelete: { apiAccess: 'DISABLED' } };
+    const common = {
+      StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Mem/1',
+      LogicalResourceId: 'User',
+      ResourceType: 'Custom::FinSpaceUserSettings',
+    };
+    const props = {
+      environmentId: 'memenv',
+      userId: 'u1',
+      type: 'APP_USER',
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      apiAccess: 'ENABLED',
+      onDelete: { apiAccess: 'DISABLED' },
+    };
     const events = [
       { ...common, RequestType: 'Create', RequestId: 'm1', ResponseURL: receiver.url('create'), ResourceProperties: props },
-      { ...common, RequestType: 'Update', RequestId: 'm2', ResponseURL: receiver.url('update'), PhysicalResourceId: 'u1', ResourceProperties: { ...props, type: 'SUPER_USER' }, OldResourceProperties: props },
-      { ...common, RequestType: 'Delete', RequestId: 'm3', ResponseURL: receiver.url('delete'), PhysicalResourceId: 'u1', ResourceProperties: { ...props, type: 'SUPER_USER' } },
+      {
+        ...common,
+        RequestType: 'Update',
+        RequestId: 'm2',
+        ResponseURL: receiver.url('update'),
+        PhysicalResourceId: 'u1',
+        ResourceProperties: { ...props, type: 'SUPER_USER' },
+        OldResourceProperties: props,
+      },
+      {
+        ...common,
+        RequestType: 'Delete',
+        RequestId: 'm3',
+        ResponseURL: receiver.url('delete'),
+        PhysicalResourceId: 'u1',
+        ResourceProperties: { ...props, type: 'SUPER_USER' },
+      },
     ];
     const usage = await new Promise<{ maxRssKb: number; heapUsed: number }>((resolve, reject) => {
       const child = spawn(process.execPath, ['-e', LIFECYCLE], {
@@ -64,7 +96,9 @@ export async function runMemory(): Promise<MemoryFigures> {
 
 async function main(): Promise<void> {
   const figures = await runMemory();
-  console.log(`Memory: peak RSS ${figures.peakRssMb.toFixed(1)} MB, heap used ${figures.heapUsedMb.toFixed(1)} MB through Create, Update, Delete (${figures.statuses.join(', ')})`);
+  console.log(
+    `Memory: peak RSS ${figures.peakRssMb.toFixed(1)} MB, heap used ${figures.heapUsedMb.toFixed(1)} MB through Create, Update, Delete (${figures.statuses.join(', ')})`,
+  );
   writeResult('memory', figures);
 }
 

@@ -45,7 +45,10 @@ export interface StormFigures {
 
 /** One storm with one retry policy (undefined: ours, as the handler ships it). */
 export async function runStorm(policy: string, retry: (() => RetryRunner) | undefined, options: StormOptions): Promise<StormFigures> {
-  const users = Array.from({ length: options.events }, (_, i) => ({ userId: `storm${String(i).padStart(5, '0')}`, type: 'APP_USER' as const }));
+  const users = Array.from({ length: options.events }, (_, i) => ({
+    userId: `storm${String(i).padStart(5, '0')}`,
+    type: 'APP_USER' as const,
+  }));
   const emulator = await FinSpaceEmulator.start({
     environments: { [ENV]: [{ userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE }, ...users] },
   });
@@ -64,7 +67,14 @@ export async function runStorm(policy: string, retry: (() => RetryRunner) | unde
         // A container of its own: its own handler, FinSpace client, sockets and credential cache.
         const httpHandler = new NodeHttpHandler({ connectionTimeout: 3000 });
         httpHandlers.push(httpHandler);
-        const access = new FinSpaceAccess({ region: 'us-east-1', endpoint: emulator.endpoint, roleCredentials: fromEnv(), roleArn: ROLE, httpHandler, retry: retry?.() });
+        const access = new FinSpaceAccess({
+          region: 'us-east-1',
+          endpoint: emulator.endpoint,
+          roleCredentials: fromEnv(),
+          roleArn: ROLE,
+          httpHandler,
+          retry: retry?.(),
+        });
         const handler = createHandler({ access });
         const end = started + options.deadlineMs;
         const key = `e${i}`;
@@ -141,17 +151,29 @@ export function stormSvg(results: readonly StormFigures[], rate: number): string
     const top = 56 + p * panel;
     const h = panel - 50;
     const y = (v: number) => top + h - (v / peak) * h;
-    parts.push(`<text x="50" y="${top - 8}" font-size="12" font-family="sans-serif">${escapeXml(r.policy)}: ${(r.successShare * 100).toFixed(0)}% succeeded, makespan ${(r.makespanMs / 1000).toFixed(1)} s (${r.makespanRatio.toFixed(2)}× bound), ${r.requestRatio.toFixed(2)}× requests</text>`);
+    parts.push(
+      `<text x="50" y="${top - 8}" font-size="12" font-family="sans-serif">${escapeXml(r.policy)}: ${(r.successShare * 100).toFixed(0)}% succeeded, makespan ${(r.makespanMs / 1000).toFixed(1)} s (${r.makespanRatio.toFixed(2)}× bound), ${r.requestRatio.toFixed(2)}× requests</text>`,
+    );
     parts.push(`<line x1="50" y1="${top + h}" x2="${width - 20}" y2="${top + h}" stroke="#999"/>`);
     const limit = (rate * bucketMs) / 1000;
-    parts.push(`<line x1="50" y1="${y(limit)}" x2="${width - 20}" y2="${y(limit)}" stroke="#555" stroke-dasharray="4 3"/><text x="${width - 18}" y="${y(limit) + 4}" font-size="9" font-family="sans-serif">R</text>`);
+    parts.push(
+      `<line x1="50" y1="${y(limit)}" x2="${width - 20}" y2="${y(limit)}" stroke="#555" stroke-dasharray="4 3"/><text x="${width - 18}" y="${y(limit) + 4}" font-size="9" font-family="sans-serif">R</text>`,
+    );
     series[p].accepted.forEach((a, i) => {
       const t = series[p].throttled[i];
-      if (a) parts.push(`<rect x="${x(i).toFixed(1)}" y="${y(a).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + h - y(a)).toFixed(1)}" fill="#2a9d4a"/>`);
-      if (t) parts.push(`<rect x="${x(i).toFixed(1)}" y="${y(a + t).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(y(a) - y(a + t)).toFixed(1)}" fill="#d1495b"/>`);
+      if (a)
+        parts.push(
+          `<rect x="${x(i).toFixed(1)}" y="${y(a).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(top + h - y(a)).toFixed(1)}" fill="#2a9d4a"/>`,
+        );
+      if (t)
+        parts.push(
+          `<rect x="${x(i).toFixed(1)}" y="${y(a + t).toFixed(1)}" width="${barWidth.toFixed(1)}" height="${(y(a) - y(a + t)).toFixed(1)}" fill="#d1495b"/>`,
+        );
     });
     for (let s = 0; s * 1000 <= horizon; s += Math.max(1, Math.ceil(horizon / 1000 / 12))) {
-      parts.push(`<text x="${x((s * 1000) / bucketMs).toFixed(1)}" y="${top + h + 12}" font-size="9" font-family="sans-serif" text-anchor="middle">${s}s</text>`);
+      parts.push(
+        `<text x="${x((s * 1000) / bucketMs).toFixed(1)}" y="${top + h + 12}" font-size="9" font-family="sans-serif" text-anchor="middle">${s}s</text>`,
+      );
     }
   });
   const height = 56 + results.length * panel;
@@ -190,10 +212,18 @@ async function main(): Promise<void> {
   const options: StormOptions = { events: arg('n', 200), ratePerSecond: arg('rate', 50), deadlineMs: arg('deadline-ms', 120_000) };
   const results: StormFigures[] = [];
   for (const [name, retry] of POLICIES) results.push(await runStorm(name, retry, options));
-  console.log(`Throttling storm: ${options.events} concurrent Create events, ${options.ratePerSecond} requests/s shared limit, deadline ${options.deadlineMs / 1000} s each`);
-  console.log(`lower bound: ${2 * options.events} requests must succeed / ${options.ratePerSecond} per s = ${((2 * options.events) / options.ratePerSecond).toFixed(1)} s`);
+  console.log(
+    `Throttling storm: ${options.events} concurrent Create events, ${options.ratePerSecond} requests/s shared limit, deadline ${options.deadlineMs / 1000} s each`,
+  );
+  console.log(
+    `lower bound: ${2 * options.events} requests must succeed / ${options.ratePerSecond} per s = ${((2 * options.events) / options.ratePerSecond).toFixed(1)} s`,
+  );
   console.log(stormTable(results));
-  writeResult('storm', { options, results: results.map(({ timeline: _timeline, ...figures }) => figures) }, { svg: stormSvg(results, options.ratePerSecond) });
+  writeResult(
+    'storm',
+    { options, results: results.map(({ timeline: _timeline, ...figures }) => figures) },
+    { svg: stormSvg(results, options.ratePerSecond) },
+  );
 }
 
 if (require.main === module) main().catch((e) => ((process.exitCode = 1), console.error(e)));

@@ -28,7 +28,10 @@ export interface LifecycleOutcome {
  * UpdateUser's idempotency token: the same for a redelivery of the same request (Lambda retries reuse the
  * RequestId), different for any other request or purpose. A SHA-256 hex digest: 64 characters, within 1..128.
  */
-export function clientTokenFor(event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResourceId' | 'RequestId'>, purpose: 'apply' | 'on-delete'): string {
+export function clientTokenFor(
+  event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResourceId' | 'RequestId'>,
+  purpose: 'apply' | 'on-delete',
+): string {
   return createHash('sha256').update([event.StackId, event.LogicalResourceId, event.RequestId, purpose].join('\n')).digest('hex');
 }
 

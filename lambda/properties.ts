@@ -48,7 +48,9 @@ export function parseProperties(properties: unknown): UserSettingsRequest {
   const problems: string[] = [];
   const unknown = Object.keys(properties).filter((key) => !KNOWN.has(key));
   if (unknown.length > 0) {
-    problems.push(`Unknown properties ${unknown.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${[...KNOWN].filter((k) => !CLOUDFORMATION_PROPERTIES.includes(k)).join(', ')}.`);
+    problems.push(
+      `Unknown properties ${unknown.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${[...KNOWN].filter((k) => !CLOUDFORMATION_PROPERTIES.includes(k)).join(', ')}.`,
+    );
   }
   for (const field of ['environmentId', 'userId'] as const) {
     if (properties[field] === undefined) problems.push(`${field} is required.`);
@@ -65,7 +67,10 @@ export function parseProperties(properties: unknown): UserSettingsRequest {
       problems.push('onDelete must be an object of settings.');
     } else {
       const extra = Object.keys(onDeleteValue).filter((k) => !(SETTING_FIELDS as readonly string[]).includes(k));
-      if (extra.length > 0) problems.push(`Unknown onDelete properties ${extra.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${SETTING_FIELDS.join(', ')}.`);
+      if (extra.length > 0)
+        problems.push(
+          `Unknown onDelete properties ${extra.map((k) => JSON.stringify(k)).join(', ')}; allowed: ${SETTING_FIELDS.join(', ')}.`,
+        );
       onDelete = readSettings(onDeleteValue, `${ON_DELETE_PROPERTY}.`, problems);
     }
   }

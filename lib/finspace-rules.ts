@@ -16,14 +16,7 @@ export const API_ACCESS_VALUES = ['ENABLED', 'DISABLED'] as const;
 
 /** The UpdateUser members this project sets, plus the ids that address the call. */
 export type FieldName =
-  | 'environmentId'
-  | 'userId'
-  | 'type'
-  | 'firstName'
-  | 'lastName'
-  | 'apiAccess'
-  | 'apiAccessPrincipalArn'
-  | 'clientToken';
+  'environmentId' | 'userId' | 'type' | 'firstName' | 'lastName' | 'apiAccess' | 'apiAccessPrincipalArn' | 'clientToken';
 
 interface StringRule {
   readonly kind: 'string';
@@ -50,6 +43,7 @@ type Rule = StringRule | EnumRule;
 const NON_BLANK = /.*\S.*/;
 
 /** Model shape `RoleArn`: IAM roles only (no IAM users, no STS assumed-role sessions). */
+// eslint-disable-next-line no-useless-escape -- the service model's pattern, verbatim
 export const ROLE_ARN_PATTERN = /^arn:aws[a-z\-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_/]+$/;
 
 export const RULES: Readonly<Record<FieldName, Rule>> = {
@@ -58,7 +52,7 @@ export const RULES: Readonly<Record<FieldName, Rule>> = {
     min: 1,
     max: 26,
     rule: '1 to 26 characters',
-    hint: 'Use the FinSpace environment id: the subdomain of the environment\'s sign-in URL.',
+    hint: "Use the FinSpace environment id: the subdomain of the environment's sign-in URL.",
   },
   userId: {
     kind: 'string',

@@ -27,7 +27,8 @@ const VPC_NETWORK_INTERFACE_ACTIONS = [
  * aws-cdk-lib has the Validations API (2.27x and newer).
  */
 function acknowledgeVpcWildcard(policy: IConstruct | undefined): void {
-  const validations = (cdk as { Validations?: { of(scope: IConstruct): { acknowledge(a: { id: string; reason: string }): void } } }).Validations;
+  const validations = (cdk as { Validations?: { of(scope: IConstruct): { acknowledge(a: { id: string; reason: string }): void } } })
+    .Validations;
   if (!validations || !policy) return;
   const resource = policy.node.defaultChild ?? policy;
   validations.of(resource).acknowledge({
@@ -159,7 +160,11 @@ export class FinSpaceUserSettingsProvider extends Construct {
         sid: 'GetFinSpaceProgrammaticAccessCredentials',
         actions: [GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION],
         resources: [
-          Stack.of(this).formatArn({ service: 'finspace-api', resource: '/credentials/programmatic', arnFormat: ArnFormat.NO_RESOURCE_NAME }),
+          Stack.of(this).formatArn({
+            service: 'finspace-api',
+            resource: '/credentials/programmatic',
+            arnFormat: ArnFormat.NO_RESOURCE_NAME,
+          }),
         ],
       }),
     );

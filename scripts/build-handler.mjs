@@ -25,7 +25,8 @@ const sdkSideEffectFree = {
         resolveDir: args.resolveDir,
         pluginData: { sideEffectFree: true },
       });
-      if (resolved.errors.length > 0 || !/[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/]/.test(resolved.path)) return resolved.errors.length > 0 ? undefined : resolved;
+      if (resolved.errors.length > 0 || !/[\\/]node_modules[\\/]@(aws-sdk|smithy)[\\/]/.test(resolved.path))
+        return resolved.errors.length > 0 ? undefined : resolved;
       return { ...resolved, sideEffects: false };
     });
   },

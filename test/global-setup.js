@@ -1,7 +1,16 @@
-// Tests run against the real handler bundle: build it once, fresh, before any test.
+// Before any test: build the handler bundle fresh (the end-to-end tests run it), and give this run a temp folder of
+// its own. Everything a test or a child process puts in the OS temp directory (cdk.out of `new App()`, synth output,
+// caches of tools) lands there instead, and the teardown removes it, so a run leaves nothing behind.
 const { execFileSync } = require('node:child_process');
+const fs = require('node:fs');
 const path = require('node:path');
 
 module.exports = async () => {
   execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build-handler.mjs')], { stdio: 'inherit' });
+  const root = path.join(__dirname, '..', 'node_modules', '.cache', 'finspace-test-tmp');
+  fs.mkdirSync(root, { recursive: true });
+  const runDir = fs.mkdtempSync(path.join(root, 'run-'));
+  process.env.FINSPACE_TEST_TMPDIR = runDir;
+  // Workers and every child process inherit it; os.tmpdir() reads it.
+  process.env.TMPDIR = runDir;
 };

@@ -13,11 +13,18 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
   const assemblyDir = args.find((a) => !a.startsWith('--')) ?? 'cdk.out';
-  const deployment = await LocalDeployment.start({ assemblyDir, onLog: verbose ? (line) => console.error(`  [handler] ${line}`) : undefined });
+  const deployment = await LocalDeployment.start({
+    assemblyDir,
+    onLog: verbose ? (line) => console.error(`  [handler] ${line}`) : undefined,
+  });
   try {
-    console.log(`FinSpace Data emulator on ${deployment.emulator.endpoint}; ${deployment.resourceIds.length} Custom::FinSpaceUserSettings in ${assemblyDir}`);
+    console.log(
+      `FinSpace Data emulator on ${deployment.emulator.endpoint}; ${deployment.resourceIds.length} Custom::FinSpaceUserSettings in ${assemblyDir}`,
+    );
     for (const fn of deployment.handlerFunctions) {
-      console.log(`handler ${fn.spec.logicalId}: ${fn.spec.exportName} of ${path.relative(process.cwd(), fn.spec.file)} (template runtime ${fn.spec.runtime}, run here on Node.js ${process.versions.node}; timeout ${fn.spec.timeoutSeconds} s)`);
+      console.log(
+        `handler ${fn.spec.logicalId}: ${fn.spec.exportName} of ${path.relative(process.cwd(), fn.spec.file)} (template runtime ${fn.spec.runtime}, run here on Node.js ${process.versions.node}; timeout ${fn.spec.timeoutSeconds} s)`,
+      );
     }
     const steps: StepRecord[] = [];
     steps.push(...(await deployment.createAll()));

@@ -151,7 +151,8 @@ export class IntrinsicResolver {
 /** What CloudFormation properties look like at the handler: every scalar a string. */
 export function stringifyScalars(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stringifyScalars);
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stringifyScalars(v)]));
+  if (value !== null && typeof value === 'object')
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stringifyScalars(v)]));
   return typeof value === 'number' || typeof value === 'boolean' ? String(value) : value;
 }
 
@@ -176,14 +177,20 @@ export function lambdaFunctionSpec(stack: AssemblyStack, logicalId: string, reso
   const props = resource.Properties ?? {};
   // The asset folder: from the asset metadata the CLI adds, else from the asset manifest by the code's S3 key.
   const objectKey = (props.Code as { S3Key?: unknown } | undefined)?.S3Key;
-  const assetPath = resource.Metadata?.['aws:asset:path'] ?? (typeof objectKey === 'string' ? stack.assetPathsByObjectKey.get(objectKey) : undefined);
+  const assetPath =
+    resource.Metadata?.['aws:asset:path'] ?? (typeof objectKey === 'string' ? stack.assetPathsByObjectKey.get(objectKey) : undefined);
   if (typeof assetPath !== 'string') {
-    throw new Error(`${stack.stackName}/${logicalId}: its code is not a file asset of this assembly (no aws:asset:path metadata, no asset with its S3Key).`);
+    throw new Error(
+      `${stack.stackName}/${logicalId}: its code is not a file asset of this assembly (no aws:asset:path metadata, no asset with its S3Key).`,
+    );
   }
   const handler = String(props.Handler ?? '');
   const dot = handler.lastIndexOf('.');
   if (dot <= 0) throw new Error(`${stack.stackName}/${logicalId} has Handler ${JSON.stringify(handler)}; expected file.export`);
-  const environment = (resolver.resolve((props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) ?? {}) as Record<string, unknown>;
+  const environment = (resolver.resolve((props.Environment as { Variables?: unknown } | undefined)?.Variables ?? {}) ?? {}) as Record<
+    string,
+    unknown
+  >;
   return {
     logicalId,
     functionName: resolver.physicalName(logicalId),

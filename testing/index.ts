@@ -3,7 +3,15 @@
  * ResponseURL, and a runner that applies a synthesized app's settings against them, with no AWS account.
  */
 export { FinSpaceEmulator } from './finspace-emulator';
-export type { EmulatedOperation, EmulatedUser, Fault, FinSpaceEmulatorOptions, RateLimit, RequestRecord, RoleCredentials } from './finspace-emulator';
+export type {
+  EmulatedOperation,
+  EmulatedUser,
+  Fault,
+  FinSpaceEmulatorOptions,
+  RateLimit,
+  RequestRecord,
+  RoleCredentials,
+} from './finspace-emulator';
 export { ResponseReceiver } from './response-receiver';
 export type { ReceivedPut, ReceivedResponse } from './response-receiver';
 export { flippedSettings, formatSteps, LocalDeployment, LOCAL_ADMIN_USER_ID } from './local-deployment';

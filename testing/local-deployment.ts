@@ -101,14 +101,25 @@ export class LocalDeployment {
         if (resource.Type !== RESOURCE_TYPE) continue;
         const functionLogicalId = serviceTokenFunction(resource.Properties ?? {});
         if (!functionLogicalId) throw new Error(`${stack.stackName}/${logicalId}: its ServiceToken is not a function of the same template`);
-        this.resources.push({ stack, resolver, logicalId, functionLogicalId, properties: this.resolveProperties(resolver, resource.Properties ?? {}), exists: false });
+        this.resources.push({
+          stack,
+          resolver,
+          logicalId,
+          functionLogicalId,
+          properties: this.resolveProperties(resolver, resource.Properties ?? {}),
+          exists: false,
+        });
         const key = `${stack.stackName}/${functionLogicalId}`;
         if (!this.functions.has(key)) {
           const spec = lambdaFunctionSpec(stack, functionLogicalId, resolver);
-          if (!spec.runtime.startsWith('nodejs')) throw new Error(`${key} has runtime ${spec.runtime}; the local runner runs Node.js handlers`);
+          if (!spec.runtime.startsWith('nodejs'))
+            throw new Error(`${key} has runtime ${spec.runtime}; the local runner runs Node.js handlers`);
           this.functions.set(
             key,
-            new LocalLambda(spec, { onLog: options.onLog, extraEnvironment: emulator.lambdaEnvironment(spec.roleArn ?? resolver.arnOf(functionLogicalId)) }),
+            new LocalLambda(spec, {
+              onLog: options.onLog,
+              extraEnvironment: emulator.lambdaEnvironment(spec.roleArn ?? resolver.arnOf(functionLogicalId)),
+            }),
           );
         }
       }
@@ -226,7 +237,11 @@ export class LocalDeployment {
   /** New settings keep the template's ServiceToken and ServiceTimeout, which CloudFormation always sends. */
   private withCloudFormationProperties(resource: ResourceState, properties: Record<string, unknown>): Record<string, unknown> {
     const { ServiceToken, ServiceTimeout } = resource.properties;
-    return { ...(stringifyScalars(properties) as Record<string, unknown>), ServiceToken, ...(ServiceTimeout !== undefined ? { ServiceTimeout } : {}) };
+    return {
+      ...(stringifyScalars(properties) as Record<string, unknown>),
+      ServiceToken,
+      ...(ServiceTimeout !== undefined ? { ServiceTimeout } : {}),
+    };
   }
 
   /** Every environment and user the template names exists; the handler's role is a superuser's API principal. */
@@ -249,7 +264,12 @@ export class LocalDeployment {
     }
   }
 
-  private async send(step: StepKind, resource: ResourceState, requestType: StepRecord['requestType'], oldProperties?: Record<string, unknown>): Promise<StepRecord> {
+  private async send(
+    step: StepKind,
+    resource: ResourceState,
+    requestType: StepRecord['requestType'],
+    oldProperties?: Record<string, unknown>,
+  ): Promise<StepRecord> {
     const lambda = this.functions.get(`${resource.stack.stackName}/${resource.functionLogicalId}`)!;
     const key = randomUUID();
     const event = {
@@ -276,7 +296,11 @@ export class LocalDeployment {
       logicalId: resource.logicalId,
       status: answer?.Status ?? 'NO ANSWER',
       physicalResourceId: answer?.PhysicalResourceId,
-      reason: answer?.Reason ?? (answer ? undefined : `no answer (${invocation.error ?? 'the handler returned without one'}); CloudFormation would fail the resource after its ServiceTimeout`),
+      reason:
+        answer?.Reason ??
+        (answer
+          ? undefined
+          : `no answer (${invocation.error ?? 'the handler returned without one'}); CloudFormation would fail the resource after its ServiceTimeout`),
       durationMs: invocation.durationMs,
       environmentId,
       userId,
@@ -312,7 +336,11 @@ export function formatSteps(steps: readonly StepRecord[]): string {
     `${s.environmentId}/${s.userId}: ${describeUser(s.user)}`,
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join(' | ').trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join(' | ')
+      .trimEnd();
   const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-')];
   steps.forEach((s, i) => {
     out.push(line(rows[i]));

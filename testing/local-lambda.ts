@@ -118,10 +118,13 @@ export class LocalLambda {
       };
       const onExit = (code: number | null) => done({ ok: false, error: `the container exited (${code}) during the invocation` });
       // Like Lambda: past the timeout the container is stopped, whatever the handler was doing.
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        done({ ok: false, error: `Task timed out after ${this.spec.timeoutSeconds} seconds` });
-      }, deadline - Date.now() + 50);
+      const timer = setTimeout(
+        () => {
+          child.kill('SIGKILL');
+          done({ ok: false, error: `Task timed out after ${this.spec.timeoutSeconds} seconds` });
+        },
+        deadline - Date.now() + 50,
+      );
       child.on('message', onMessage);
       child.once('exit', onExit);
       child.send({ id, event, deadline });

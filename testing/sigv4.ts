@@ -22,7 +22,9 @@ export interface ParsedAuthorization {
   readonly signature: string;
 }
 
-const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;\-]+), ?Signature=([0-9a-f]{64})$/;
+const AUTH =
+  // eslint-disable-next-line no-useless-escape -- as in the SigV4 header grammar
+  /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, ?SignedHeaders=([a-z0-9;\-]+), ?Signature=([0-9a-f]{64})$/;
 
 export function parseAuthorization(header: string | undefined): ParsedAuthorization | undefined {
   const m = header ? AUTH.exec(header) : null;
@@ -40,7 +42,12 @@ const hmac = (key: Buffer | string, data: string) => createHmac('sha256', key).u
 
 function canonicalUri(rawPath: string): string {
   // Services other than S3: each segment of the path as sent is encoded once more.
-  return rawPath.split('/').map((segment) => uriEncode(segment)).join('/') || '/';
+  return (
+    rawPath
+      .split('/')
+      .map((segment) => uriEncode(segment))
+      .join('/') || '/'
+  );
 }
 
 function canonicalQuery(rawQuery: string): string {

@@ -12,7 +12,12 @@ const root = path.join(__dirname, '..', '..');
 test('npx cdk synth of the example app, offline and without credentials', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-synth-'));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CDK_')));
-  const run = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', out], { cwd: root, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  const run = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', out], {
+    cwd: root,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   expect(run.status).toBe(0);
   expect(`${run.stdout}${run.stderr}`.trim()).toBe('');
   const template = JSON.parse(fs.readFileSync(path.join(out, 'FinSpaceUserSettingsExample.template.json'), 'utf8'));

@@ -1,34 +1,48 @@
 /**
- * Bad input at deploy time, against the bundled handler: properties that break the rules once resolved, events
+ * Bad input at deploy time, against the handler (in-process): properties that break the rules once resolved, events
  * with missing or extra fields, an unknown RequestType, and bad answers from the service. Each ends FAILED with a
  * clear reason, without calling UpdateUser when the input itself was invalid, and nothing throws out of the
- * handler unanswered. The count is printed.
+ * handler unanswered. The counts must match the README's Guarantees table.
  */
-import { analystProperties, ENVIRONMENT_ID, Harness, loadBundledHandler, TARGET_USER_ID, type Handler } from '../support/harness';
+import { GUARANTEES } from './guarantees';
+import { analystProperties, ENVIRONMENT_ID, Harness, newHandler, TARGET_USER_ID, type Handler } from '../support/harness';
 
 let h: Harness;
 let handler: Handler;
 beforeAll(async () => {
   h = await Harness.start();
-  handler = loadBundledHandler();
+  handler = newHandler();
 });
 afterAll(() => h.close());
 
 type Mutation = (event: Record<string, unknown>) => Record<string, unknown>;
-const withProps = (overrides: Record<string, unknown>): Mutation => (e) => ({ ...e, ResourceProperties: { ...(e.ResourceProperties as object), ...overrides } });
-const without = (...keys: string[]): Mutation => (e) => Object.fromEntries(Object.entries(e).filter(([k]) => !keys.includes(k)));
+const withProps =
+  (overrides: Record<string, unknown>): Mutation =>
+  (e) => ({ ...e, ResourceProperties: { ...(e.ResourceProperties as object), ...overrides } });
+const without =
+  (...keys: string[]): Mutation =>
+  (e) =>
+    Object.fromEntries(Object.entries(e).filter(([k]) => !keys.includes(k)));
 
 /** [name, how the event is broken, what the reason must say] — all invalid input: UpdateUser must not be called. */
 const INVALID: Array<[string, Mutation, RegExp]> = [
   ['userId of 27 characters', withProps({ userId: 'u'.repeat(27) }), /userId "u{27}" has 27 characters/],
-  ['blank userId', withProps({ userId: '   ' }), /userId "   " is blank/],
+  ['blank userId', withProps({ userId: '   ' }), /userId " {3}" is blank/],
   ['empty environmentId', withProps({ environmentId: '' }), /environmentId "" has 0 characters/],
   ['environmentId of 27 characters', withProps({ environmentId: 'e'.repeat(27) }), /environmentId .* has 27 characters/],
-  ['firstName of 51 characters', withProps({ firstName: 'F'.repeat(51) }), /firstName \(value hidden: the model marks it sensitive\) has 51 characters/],
+  [
+    'firstName of 51 characters',
+    withProps({ firstName: 'F'.repeat(51) }),
+    /firstName \(value hidden: the model marks it sensitive\) has 51 characters/,
+  ],
   ['blank lastName', withProps({ lastName: '\t' }), /lastName \(value hidden: the model marks it sensitive\) is blank/],
   ['unknown type', withProps({ type: 'ROOT' }), /type "ROOT" is not an allowed value; FinSpace requires one of SUPER_USER, APP_USER/],
   ['unknown apiAccess', withProps({ apiAccess: 'true' }), /apiAccess "true" is not an allowed value/],
-  ['IAM user as principal', withProps({ apiAccessPrincipalArn: 'arn:aws:iam::123456789012:user/bob' }), /apiAccessPrincipalArn .* does not match the pattern/],
+  [
+    'IAM user as principal',
+    withProps({ apiAccessPrincipalArn: 'arn:aws:iam::123456789012:user/bob' }),
+    /apiAccessPrincipalArn .* does not match the pattern/,
+  ],
   ['a number for userId', withProps({ userId: 12 }), /userId must be a string, but got a number/],
   ['bad onDelete setting', withProps({ onDelete: { apiAccess: 'NO' } }), /onDelete\.apiAccess "NO" is not an allowed value/],
   ['onDelete not an object', withProps({ onDelete: 'DISABLED' }), /onDelete must be an object/],
@@ -43,18 +57,27 @@ const INVALID: Array<[string, Mutation, RegExp]> = [
   ['missing ResourceType', without('ResourceType'), /lacks ResourceType/],
   ['unknown RequestType', (e) => ({ ...e, RequestType: 'Replace' }), /Unknown RequestType "Replace"/],
   ['RequestType in lower case', (e) => ({ ...e, RequestType: 'create' }), /Unknown RequestType "create"/],
-  ['Update without PhysicalResourceId', (e) => ({ ...e, RequestType: 'Update', OldResourceProperties: {} }), /must carry PhysicalResourceId/],
-  ['Update without OldResourceProperties', (e) => ({ ...e, RequestType: 'Update', PhysicalResourceId: TARGET_USER_ID }), /must carry OldResourceProperties/],
+  [
+    'Update without PhysicalResourceId',
+    (e) => ({ ...e, RequestType: 'Update', OldResourceProperties: {} }),
+    /must carry PhysicalResourceId/,
+  ],
+  [
+    'Update without OldResourceProperties',
+    (e) => ({ ...e, RequestType: 'Update', PhysicalResourceId: TARGET_USER_ID }),
+    /must carry OldResourceProperties/,
+  ],
 ];
 
-let tried = 0;
-afterAll(() => console.log(`deploy-time inputs tried: ${tried} (invalid input never reached UpdateUser; each answerable one was answered FAILED, none threw)`));
+const tried = { invalidInputs: 0, badServiceAnswers: 0, unanswerableEvents: 0 };
 
 test.each(INVALID)('%s: FAILED with a clear reason, no UpdateUser', async (_name, mutate, reason) => {
-  tried++;
+  tried.invalidInputs++;
   const before = h.emulator.count('UpdateUser');
   const { key, event } = h.event({ requestType: 'Create', properties: analystProperties() });
-  await expect(handler(mutate(event as unknown as Record<string, unknown>), { getRemainingTimeInMillis: () => 10_000 })).resolves.toBeUndefined();
+  await expect(
+    handler(mutate(event as unknown as Record<string, unknown>), { getRemainingTimeInMillis: () => 10_000 }),
+  ).resolves.toBeUndefined();
   const response = h.receiver.response(key);
   expect(response?.Status).toBe('FAILED');
   expect(response?.Reason).toMatch(reason);
@@ -67,7 +90,7 @@ test.each<[string, string, RegExp]>([
   ['200 with no userId', '{}', /answered success without a userId/],
   ['200 with an empty userId', '{"userId": ""}', /answered success without a userId/],
 ])('the service answers %s: FAILED with a clear reason', async (_name, rawBody, reason) => {
-  tried++;
+  tried.badServiceAnswers++;
   h.emulator.injectFault({ operation: 'UpdateUser', rawBody });
   const { key, event } = h.event({ requestType: 'Create', properties: analystProperties() });
   await expect(handler(event, { getRemainingTimeInMillis: () => 10_000 })).resolves.toBeUndefined();
@@ -76,7 +99,11 @@ test.each<[string, string, RegExp]>([
 
 test('events that cannot be answered (no ResponseURL, not an object) are logged and dropped, never thrown', async () => {
   for (const junk of [undefined, null, 42, 'Create', [], { RequestType: 'Create' }]) {
-    tried++;
+    tried.unanswerableEvents++;
     await expect(handler(junk, { getRemainingTimeInMillis: () => 10_000 })).resolves.toBeUndefined();
   }
+});
+
+test("the counts are the README's: invalid inputs that never reached UpdateUser, bad service answers, unanswerable events", () => {
+  expect(tried).toEqual(GUARANTEES.deploy);
 });

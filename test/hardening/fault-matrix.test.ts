@@ -8,6 +8,7 @@ import type { LambdaFunctionSpec } from '../../testing/cloud-assembly';
 import { FinSpaceEmulator, type Fault } from '../../testing/finspace-emulator';
 import { LocalLambda } from '../../testing/local-lambda';
 import { ResponseReceiver, type ReceivedResponse } from '../../testing/response-receiver';
+import { GUARANTEES } from './guarantees';
 
 const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'finspace-user-settings-handler', 'index.js');
 const ROLE = 'arn:aws:iam::123456789012:role/FinSpaceUserSettingsHandler';
@@ -22,17 +23,52 @@ interface Case {
   readonly before?: (run: () => Promise<unknown>, emulator: FinSpaceEmulator) => Promise<void>;
   readonly rejectAnswers?: number;
   readonly reason?: RegExp;
+  /** Points the handler at another endpoint than the emulator's. */
+  readonly endpoint?: (emulator: FinSpaceEmulator) => string;
 }
 
 const CASES: Case[] = [
-  { fault: 'connection reset x2 (UpdateUser)', expect: 'SUCCESS', timeoutSeconds: 20, faults: [{ operation: 'UpdateUser', reset: true, times: 2 }] },
-  { fault: 'response slower than the attempt timeout, once', expect: 'SUCCESS', timeoutSeconds: 25, faults: [{ operation: 'UpdateUser', delayMs: 15_000 }] },
-  { fault: 'response slower than the attempt timeout, always', expect: 'FAILED', timeoutSeconds: 6, faults: [{ operation: 'UpdateUser', delayMs: 60_000, times: 100 }], reason: /TimeoutError|did not finish/ },
+  {
+    fault: 'connection reset x2 (UpdateUser)',
+    expect: 'SUCCESS',
+    timeoutSeconds: 20,
+    faults: [{ operation: 'UpdateUser', reset: true, times: 2 }],
+  },
+  {
+    fault: 'response slower than the attempt timeout, once',
+    expect: 'SUCCESS',
+    timeoutSeconds: 25,
+    faults: [{ operation: 'UpdateUser', delayMs: 15_000 }],
+  },
+  {
+    fault: 'response slower than the attempt timeout, always',
+    expect: 'FAILED',
+    timeoutSeconds: 6,
+    faults: [{ operation: 'UpdateUser', delayMs: 60_000, times: 100 }],
+    reason: /TimeoutError|did not finish/,
+  },
   { fault: '500 x3 (UpdateUser)', expect: 'SUCCESS', timeoutSeconds: 20, faults: [{ operation: 'UpdateUser', status: 500, times: 3 }] },
-  { fault: '503 x2 (GetProgrammaticAccessCredentials)', expect: 'SUCCESS', timeoutSeconds: 20, faults: [{ operation: 'GetProgrammaticAccessCredentials', status: 503, times: 2 }] },
+  {
+    fault: '503 x2 (GetProgrammaticAccessCredentials)',
+    expect: 'SUCCESS',
+    timeoutSeconds: 20,
+    faults: [{ operation: 'GetProgrammaticAccessCredentials', status: 503, times: 2 }],
+  },
   { fault: '429 storm x3 (both calls)', expect: 'SUCCESS', timeoutSeconds: 40, faults: [{ status: 429, times: 3 }] },
-  { fault: '429 past the deadline', expect: 'FAILED', timeoutSeconds: 6, faults: [{ status: 429, times: 10_000 }], reason: /gave up at the deadline: \d+ FinSpace calls over [\d.]+ s, \d+ of them throttled/ },
-  { fault: '403 on GetProgrammaticAccessCredentials', expect: 'FAILED', timeoutSeconds: 10, faults: [{ operation: 'GetProgrammaticAccessCredentials', status: 403, message: 'Not authorized' }], reason: /Register the role/ },
+  {
+    fault: '429 past the deadline',
+    expect: 'FAILED',
+    timeoutSeconds: 6,
+    faults: [{ status: 429, times: 10_000 }],
+    reason: /gave up at the deadline: \d+ FinSpace calls over [\d.]+ s, \d+ of them throttled/,
+  },
+  {
+    fault: '403 on GetProgrammaticAccessCredentials',
+    expect: 'FAILED',
+    timeoutSeconds: 10,
+    faults: [{ operation: 'GetProgrammaticAccessCredentials', status: 403, message: 'Not authorized' }],
+    reason: /Register the role/,
+  },
   {
     fault: 'credentials expire mid-run',
     expect: 'SUCCESS',
@@ -43,7 +79,28 @@ const CASES: Case[] = [
     },
   },
   { fault: 'answer PUT rejected x2', expect: 'SUCCESS', timeoutSeconds: 10, rejectAnswers: 2 },
-  { fault: 'malformed JSON from the service', expect: 'FAILED', timeoutSeconds: 10, faults: [{ operation: 'UpdateUser', rawBody: '{"userId":' }], reason: /not a JSON object/ },
+  {
+    fault: 'malformed JSON from the service',
+    expect: 'FAILED',
+    timeoutSeconds: 10,
+    faults: [{ operation: 'UpdateUser', rawBody: '{"userId":' }],
+    reason: /not a JSON object/,
+  },
+  {
+    fault: 'endpoint does not resolve (DNS)',
+    expect: 'FAILED',
+    timeoutSeconds: 30,
+    endpoint: () => 'https://finspace-api.us-east-1.does-not-exist.invalid',
+    reason:
+      /could not reach the endpoint for 10 s \(ENOTFOUND.*https:\/\/finspace-api\.us-east-1\.does-not-exist\.invalid \(region us-east-1\).*ended support for Amazon FinSpace on 2026-10-07/,
+  },
+  {
+    fault: '404 for an unknown operation',
+    expect: 'FAILED',
+    timeoutSeconds: 30,
+    endpoint: (emulator) => `${emulator.endpoint}/not-finspace`,
+    reason: /HTTP 404 UnknownOperationException.*does not serve FinSpace/,
+  },
 ];
 
 interface Row {
@@ -58,7 +115,12 @@ interface Row {
 
 async function runCase(c: Case): Promise<Row> {
   const emulator = await FinSpaceEmulator.start({
-    environments: { [ENV]: [{ userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE }, { userId: 'u1', type: 'APP_USER' }] },
+    environments: {
+      [ENV]: [
+        { userId: 'admin', type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: ROLE },
+        { userId: 'u1', type: 'APP_USER' },
+      ],
+    },
   });
   const receiver = await ResponseReceiver.start();
   const spec: LambdaFunctionSpec = {
@@ -73,7 +135,9 @@ async function runCase(c: Case): Promise<Row> {
     environment: { FINSPACE_HANDLER_ROLE_ARN: ROLE },
     roleArn: ROLE,
   };
-  const lambda = new LocalLambda(spec, { extraEnvironment: emulator.lambdaEnvironment(ROLE) });
+  const environment = emulator.lambdaEnvironment(ROLE);
+  if (c.endpoint) environment.AWS_ENDPOINT_URL_FINSPACE_DATA = c.endpoint(emulator);
+  const lambda = new LocalLambda(spec, { extraEnvironment: environment });
   const event = (key: string) => ({
     RequestType: 'Create',
     ResponseURL: receiver.url(key),
@@ -109,11 +173,31 @@ async function runCase(c: Case): Promise<Row> {
 test('every injected fault ends with an answer to CloudFormation before the deadline', async () => {
   const rows = await Promise.all(CASES.map(runCase));
   const header = ['fault', 'outcome', 'FinSpace calls', 'time', 'deadline', 'answered in time'];
-  const table = rows.map((r) => [r.fault, r.outcome, String(r.calls), `${(r.elapsedMs / 1000).toFixed(2)} s`, `${r.deadlineMs / 1000} s`, r.answered && r.elapsedMs < r.deadlineMs ? 'yes' : 'NO']);
+  const inTime = (r: Row) => r.answered && r.elapsedMs < r.deadlineMs;
+  const table = rows.map((r) => [
+    r.fault,
+    r.outcome,
+    String(r.calls),
+    `${(r.elapsedMs / 1000).toFixed(2)} s`,
+    `${r.deadlineMs / 1000} s`,
+    inTime(r) ? 'yes' : 'NO',
+  ]);
   const widths = header.map((h, i) => Math.max(h.length, ...table.map((t) => t[i].length)));
   console.log(
-    [`fault matrix: ${rows.length} faults, ${rows.filter((r) => r.answered && r.elapsedMs < r.deadlineMs).length} answered before the deadline`, ...[header, ...table].map((cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  '))].join('\n'),
+    [
+      `fault matrix: ${rows.length} faults, ${rows.filter(inTime).length} answered before the deadline`,
+      ...[header, ...table].map((cells) => cells.map((c, i) => c.padEnd(widths[i])).join('  ')),
+    ].join('\n'),
   );
+  // The README's figures: how many faults, survived, failed at the deadline (in its last 2.5 s) or earlier.
+  const failed = rows.filter((r) => r.outcome === 'FAILED');
+  const atDeadline = failed.filter((r) => r.deadlineMs - r.elapsedMs < 2500);
+  expect({
+    total: rows.filter(inTime).length,
+    survived: rows.filter((r) => r.outcome === 'SUCCESS').length,
+    failedAtDeadline: atDeadline.length,
+    failedEarly: failed.length - atDeadline.length,
+  }).toEqual(GUARANTEES.faults);
   rows.forEach((row, i) => {
     const c = CASES[i];
     expect({ fault: row.fault, outcome: row.outcome }).toEqual({ fault: c.fault, outcome: c.expect });
@@ -123,4 +207,4 @@ test('every injected fault ends with an answer to CloudFormation before the dead
   });
   const expired = rows.find((r) => r.fault === 'credentials expire mid-run')!;
   expect(expired.calls).toBe(3); // UpdateUser refused as expired, fresh credentials, UpdateUser again
-}, 90_000);
+}, 120_000);

@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { LocalDeployment } from '../../testing';
 import { synthFixture } from '../fixtures/fixture-app';
+import { GUARANTEES } from './guarantees';
 
 test('nothing secret leaves the handler, through a whole lifecycle with failures', async () => {
   const assemblyDir = synthFixture(fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-secrets-')));
@@ -41,9 +42,10 @@ test('nothing secret leaves the handler, through a whole lifecycle with failures
       'Cholmondeley',
     ];
     expect(deployment.emulator.issuedCredentials().length).toBeGreaterThan(0);
+    expect(secrets).toHaveLength(GUARANTEES.secrets.values);
     const answers = deployment.exchanges.map((x) => x.answer ?? '');
     const reasons = deployment.steps.map((s) => s.reason ?? '');
-    const data = answers.map((a) => JSON.stringify(a ? JSON.parse(a).Data ?? {} : {}));
+    const data = answers.map((a) => JSON.stringify(a ? (JSON.parse(a).Data ?? {}) : {}));
     expect(logs.length).toBeGreaterThan(10);
     const haystacks = { logs: logs.join('\n'), answers: answers.join('\n'), reasons: reasons.join('\n'), data: data.join('\n') };
     for (const [where, text] of Object.entries(haystacks)) {
@@ -52,7 +54,9 @@ test('nothing secret leaves the handler, through a whole lifecycle with failures
       }
       expect(text).not.toMatch(/X-Amz-Signature|secretAccessKey|sessionToken/);
     }
-    console.log(`secrets checked: ${secrets.length} values against ${logs.length} log lines, ${answers.length} answers and ${reasons.filter(Boolean).length} failure reasons`);
+    console.log(
+      `secrets checked: ${secrets.length} values against ${logs.length} log lines, ${answers.length} answers and ${reasons.filter(Boolean).length} failure reasons`,
+    );
   } finally {
     await deployment.close();
     fs.rmSync(assemblyDir, { recursive: true, force: true });

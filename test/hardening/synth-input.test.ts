@@ -1,23 +1,32 @@
 /**
  * Bad input at synth, generated: fast-check builds invalid props of every kind the model forbids, plus named cases;
  * each must be rejected with a message that names the prop and the rule (and never echoes a sensitive value).
- * Valid values, tokens included, must pass. The counts tried are printed.
+ * Valid values, tokens included, must pass; the generators reach the model's bounds (ids of exactly 26 and names of
+ * exactly 50 code points, astral ones included). The counts must match the README's Guarantees table.
  */
 import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as fc from 'fast-check';
 import { FinSpaceUserSettings, type FinSpaceUserSettingsProps } from '../../lib';
+import { GUARANTEES } from './guarantees';
 
 const VALID = { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' };
-const counts = { invalid: 0, valid: 0, named: 0 };
-afterAll(() => {
-  console.log(`synth-time inputs tried: ${counts.invalid} generated invalid, ${counts.named} named invalid, ${counts.valid} generated valid (tokens included)`);
-});
+const counts = { generatedInvalid: 0, namedInvalid: 0, generatedValid: 0, tokenCases: 0 };
 
-/** Code points, not UTF-16 units: the model's lengths count these. */
-const char = fc.constantFrom(...'abcXYZ019-_.@é中😀'.split(/(?:)/u));
+/** Code points, not UTF-16 units: the model's lengths count these. Astral ones are two UTF-16 units each. */
+const char = fc.constantFrom(...'abcXYZ019-_.@é中😀𝔸🎉'.split(/(?:)/u));
+const astral = fc.constantFrom('😀', '𝔸', '🎉');
 const space = fc.constantFrom(' ', '\t', '\n', '\u00a0', '\u2003');
-const text = (min: number, max: number) => fc.array(char, { minLength: min, maxLength: max }).map((cs) => cs.join(''));
+/** Lengths from min to max, with the bounds themselves drawn often, and all-astral strings of the exact bound. */
+const text = (min: number, max: number) =>
+  fc
+    .oneof(
+      fc.array(char, { minLength: min, maxLength: max }),
+      fc.array(char, { minLength: max, maxLength: max }),
+      fc.array(astral, { minLength: max, maxLength: max }),
+      fc.array(char, { minLength: min, maxLength: min }),
+    )
+    .map((cs) => cs.join(''));
 const blank = (min: number, max: number) => fc.array(space, { minLength: min, maxLength: max }).map((cs) => cs.join(''));
 const nonString = fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.constant({}), fc.constant([]), fc.double());
 const account = fc.array(fc.constantFrom(...'0123456789'.split('')), { minLength: 12, maxLength: 12 }).map((d) => d.join(''));
@@ -30,12 +39,15 @@ interface Bad {
 }
 
 const badString = (prop: string, min: number, max: number, blankAllowed: boolean, sensitive = false): fc.Arbitrary<Bad> =>
-  fc.oneof(
-    text(max + 1, max + 12),
-    min > 0 ? fc.constant('') : fc.constant('x'.repeat(max + 1)),
-    ...(blankAllowed ? [] : [blank(1, max)]),
-    nonString,
-  ).map((value) => ({ prop, props: { [prop]: value }, sensitive }));
+  fc
+    .oneof(
+      text(max + 1, max + 12),
+      fc.array(astral, { minLength: max + 1, maxLength: max + 1 }).map((cs) => cs.join('')),
+      min > 0 ? fc.constant('') : fc.constant('x'.repeat(max + 1)),
+      ...(blankAllowed ? [] : [blank(1, max)]),
+      nonString,
+    )
+    .map((value) => ({ prop, props: { [prop]: value }, sensitive }));
 
 const badPrincipal: fc.Arbitrary<Bad> = fc
   .oneof(
@@ -50,7 +62,12 @@ const badPrincipal: fc.Arbitrary<Bad> = fc
   .map((value) => ({ prop: 'apiAccessPrincipal', props: { apiAccessPrincipal: value } }));
 
 const badEnum = (prop: 'type' | 'apiAccess', allowed: string[]) =>
-  fc.oneof(fc.string({ maxLength: 20 }).filter((s) => !allowed.includes(s)), nonString).map((value) => ({ prop, props: { [prop]: value } }));
+  fc
+    .oneof(
+      fc.string({ maxLength: 20 }).filter((s) => !allowed.includes(s)),
+      nonString,
+    )
+    .map((value) => ({ prop, props: { [prop]: value } }));
 
 const invalid: fc.Arbitrary<Bad> = fc.oneof(
   badString('environmentId', 1, 26, true),
@@ -87,10 +104,10 @@ function expectRejected(bad: Bad): void {
 test('every generated invalid prop is rejected with the prop and the rule', () => {
   fc.assert(
     fc.property(invalid, (bad) => {
-      counts.invalid++;
+      counts.generatedInvalid++;
       expectRejected(bad);
     }),
-    { numRuns: 1500 },
+    { numRuns: GUARANTEES.synth.generatedInvalid },
   );
 });
 
@@ -106,7 +123,7 @@ test.each<[string, Record<string, unknown>, string]>([
   ['an object for firstName', { firstName: { first: 'x' } }, 'firstName'],
   ['undefined userId', { userId: undefined }, 'userId'],
 ])('named case: %s', (_name, props, prop) => {
-  counts.named++;
+  counts.namedInvalid++;
   expectRejected({ prop, props });
 });
 
@@ -132,11 +149,11 @@ test('every generated valid prop is accepted, and tokens pass', () => {
         { requiredKeys: ['environmentId', 'userId'] },
       ),
       (props) => {
-        counts.valid++;
+        counts.generatedValid++;
         expect(synthError(props)).toBeUndefined();
       },
     ),
-    { numRuns: 150 },
+    { numRuns: GUARANTEES.synth.generatedValid },
   );
   const stack = new Stack(new App(), 'T');
   expect(
@@ -148,5 +165,16 @@ test('every generated valid prop is accepted, and tokens pass', () => {
         apiAccessPrincipal: new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() }),
       }),
   ).not.toThrow();
-  counts.valid++;
+  counts.tokenCases++;
+});
+
+test('the valid generators reach the bounds: 26-code-point ids and 50-code-point names with astral characters', () => {
+  const samples = fc.sample(validString(1, 50), 400);
+  expect(samples.some((s) => [...s].length === 50 && s.length > 50)).toBe(true);
+  expect(fc.sample(validString(1, 26), 400).some((s) => [...s].length === 26)).toBe(true);
+  expect(fc.sample(text(1, 26), 400).some((s) => [...s].length === 1)).toBe(true);
+});
+
+test("the counts are the README's", () => {
+  expect(counts).toEqual(GUARANTEES.synth);
 });

@@ -36,7 +36,11 @@ async function userClient() {
   return new FinSpaceDataClient({
     region: 'us-east-1',
     endpoint: emulator.endpoint,
-    credentials: { accessKeyId: credentials!.accessKeyId!, secretAccessKey: credentials!.secretAccessKey!, sessionToken: credentials!.sessionToken! },
+    credentials: {
+      accessKeyId: credentials!.accessKeyId!,
+      secretAccessKey: credentials!.secretAccessKey!,
+      sessionToken: credentials!.sessionToken!,
+    },
     httpHandler: http,
   });
 }
@@ -52,23 +56,66 @@ async function caught(promise: Promise<unknown>): Promise<FinSpaceDataServiceErr
 
 describe('endpoint resolution, as the AWS SDKs do it', () => {
   test('the service-specific variable wins over the global one', () => {
-    expect(resolveEndpoint('us-east-1', { AWS_ENDPOINT_URL_FINSPACE_DATA: 'http://127.0.0.1:1', AWS_ENDPOINT_URL: 'http://127.0.0.1:2' })).toBe('http://127.0.0.1:1');
+    expect(
+      resolveEndpoint('us-east-1', { AWS_ENDPOINT_URL_FINSPACE_DATA: 'http://127.0.0.1:1', AWS_ENDPOINT_URL: 'http://127.0.0.1:2' }),
+    ).toBe('http://127.0.0.1:1');
     expect(resolveEndpoint('us-east-1', { AWS_ENDPOINT_URL: 'http://127.0.0.1:2' })).toBe('http://127.0.0.1:2');
   });
   test('AWS_IGNORE_CONFIGURED_ENDPOINT_URLS turns them off; otherwise the regional endpoint', () => {
-    expect(resolveEndpoint('eu-west-1', { AWS_ENDPOINT_URL: 'http://127.0.0.1:2', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toBe('https://finspace-api.eu-west-1.amazonaws.com');
+    expect(resolveEndpoint('eu-west-1', { AWS_ENDPOINT_URL: 'http://127.0.0.1:2', AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toBe(
+      'https://finspace-api.eu-west-1.amazonaws.com',
+    );
     expect(resolveEndpoint('us-east-1', {})).toBe('https://finspace-api.us-east-1.amazonaws.com');
   });
 });
 
 describe('signed calls', () => {
-  test('GetProgrammaticAccessCredentials, UpdateUser and GetUser are accepted with valid SigV4 signatures', async () => {
+  test('GetProgrammaticAccessCredentials and UpdateUser are accepted with valid SigV4 signatures', async () => {
     const client = await userClient();
-    const out = await client.updateUser({ userId: 'u1', apiAccess: 'ENABLED', apiAccessPrincipalArn: 'arn:aws:iam::123456789012:role/x', clientToken: 't1' });
+    const out = await client.updateUser({
+      userId: 'u1',
+      apiAccess: 'ENABLED',
+      apiAccessPrincipalArn: 'arn:aws:iam::123456789012:role/x',
+      clientToken: 't1',
+    });
     expect(out).toEqual({ userId: 'u1' });
-    const user = await client.getUser({ userId: 'u1' });
-    expect(user).toMatchObject({ userId: 'u1', apiAccess: 'ENABLED', apiAccessPrincipalArn: 'arn:aws:iam::123456789012:role/x', status: 'ENABLED' });
-    expect(typeof user.lastModifiedTime).toBe('number');
+    expect(emulator.getUser(ENV, 'u1')).toMatchObject({ apiAccess: 'ENABLED', apiAccessPrincipalArn: 'arn:aws:iam::123456789012:role/x' });
+    expect(emulator.requests.at(-1)).toMatchObject({
+      operation: 'UpdateUser',
+      clientToken: 't1',
+      members: ['apiAccess', 'apiAccessPrincipalArn', 'clientToken'],
+    });
+  });
+
+  test('only the members given are sent; the query carries environmentId and durationInMinutes', async () => {
+    const client = await userClient();
+    await client.updateUser({ userId: 'u1', type: undefined, apiAccess: 'DISABLED' });
+    expect(emulator.requests.at(-1)?.members).toEqual(['apiAccess']);
+    const out = await roleClient().getProgrammaticAccessCredentials({ environmentId: ENV });
+    expect(out.durationInMinutes).toBe(60);
+  });
+
+  test('an endpoint with a base path keeps it; a 2xx with an empty body is an empty object', async () => {
+    const seen: string[] = [];
+    const server = (await import('node:http')).createServer((req, res) => {
+      seen.push(`${req.method} ${req.url}`);
+      res.writeHead(200).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { port } = server.address() as import('node:net').AddressInfo;
+      const client = new FinSpaceDataClient({
+        region: 'us-east-1',
+        endpoint: `http://127.0.0.1:${port}/prefix/`,
+        credentials: emulator.roleCredentials(ROLE),
+        httpHandler: http,
+      });
+      await expect(client.updateUser({ userId: 'a b' })).resolves.toEqual({});
+      expect(seen).toEqual(['PUT /prefix/user/a%20b']);
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 
   test('a request signed with the wrong secret is refused, and the error is parsed like the SDK does', async () => {
@@ -130,7 +177,10 @@ describe('retryUntilDeadline', () => {
     const client = await userClient();
     emulator.injectFault({ operation: 'UpdateUser', status: 429, retryAfterSeconds: 0.05, times: 3 });
     const stats = newRetryStats();
-    const out = await retryUntilDeadline('UpdateUser', (timeoutMs) => client.updateUser({ userId: 'u1' }, { timeoutMs }), { deadline: Date.now() + 5000, stats });
+    const out = await retryUntilDeadline('UpdateUser', (timeoutMs) => client.updateUser({ userId: 'u1' }, { timeoutMs }), {
+      deadline: Date.now() + 5000,
+      stats,
+    });
     expect(out.userId).toBe('u1');
     expect(stats).toMatchObject({ attempts: 4, throttled: 3, transient: 0 });
   });
@@ -139,7 +189,12 @@ describe('retryUntilDeadline', () => {
     const client = await userClient();
     emulator.injectFault({ operation: 'UpdateUser', status: 409, message: 'busy' });
     const stats = newRetryStats();
-    const error = await caught(retryUntilDeadline('UpdateUser', (t) => client.updateUser({ userId: 'u1' }, { timeoutMs: t }), { deadline: Date.now() + 5000, stats }));
+    const error = await caught(
+      retryUntilDeadline('UpdateUser', (t) => client.updateUser({ userId: 'u1' }, { timeoutMs: t }), {
+        deadline: Date.now() + 5000,
+        stats,
+      }),
+    );
     expect(error.name).toBe('ConflictException');
     expect(stats.attempts).toBe(1);
   });
@@ -148,7 +203,9 @@ describe('retryUntilDeadline', () => {
     const client = await userClient();
     emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 1000 });
     const started = Date.now();
-    const error = await caught(retryUntilDeadline('UpdateUser', (t) => client.updateUser({ userId: 'u1' }, { timeoutMs: t }), { deadline: Date.now() + 1500 }));
+    const error = await caught(
+      retryUntilDeadline('UpdateUser', (t) => client.updateUser({ userId: 'u1' }, { timeoutMs: t }), { deadline: Date.now() + 1500 }),
+    );
     expect(Date.now() - started).toBeLessThanOrEqual(1500);
     expect(error).toBeInstanceOf(RetryBudgetExhaustedError);
     const throttled = emulator.count('UpdateUser', 429);

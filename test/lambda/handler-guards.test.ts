@@ -50,7 +50,10 @@ test('a crash inside the work is answered FAILED with its message', async () => 
     },
   } as unknown as FinSpaceAccess;
   await createHandler({ access: crashing })(event('crash'), lambdaContext(10_000));
-  expect(receiver.response('crash')).toMatchObject({ Status: 'FAILED', Reason: expect.stringContaining('Cannot read properties of undefined') });
+  expect(receiver.response('crash')).toMatchObject({
+    Status: 'FAILED',
+    Reason: expect.stringContaining('Cannot read properties of undefined'),
+  });
 });
 
 test('an event that is not a CloudFormation request is answered FAILED when it has a ResponseURL, and ignored otherwise', async () => {

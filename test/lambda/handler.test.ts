@@ -1,5 +1,6 @@
 /**
- * The bundled handler through CloudFormation's lifecycle, against the FinSpace emulator over real HTTP.
+ * The handler (in-process, from source) through CloudFormation's lifecycle, against the FinSpace emulator over real
+ * HTTP.
  */
 import {
   ADMIN_USER_ID,
@@ -8,18 +9,20 @@ import {
   ENVIRONMENT_ID,
   Harness,
   HANDLER_ROLE_ARN,
-  loadBundledHandler,
+  newHandler,
   OTHER_USER_ID,
   TARGET_USER_ID,
   type Handler,
 } from '../support/harness';
+import type { FinSpaceAccess } from '../../lambda/finspace-access';
+import { GUARD_REASON, responseReserveMs } from '../../lambda/handler';
 
 let h: Harness;
 let handler: Handler;
 
 beforeEach(async () => {
   h = await Harness.start();
-  handler = loadBundledHandler();
+  handler = newHandler();
 });
 afterEach(async () => {
   await h.close();
@@ -52,7 +55,11 @@ describe('Create and Update', () => {
     expect(response.Status).toBe('SUCCESS');
     const update = h.emulator.requests.find((r) => r.operation === 'UpdateUser')!;
     expect([...update.members!].sort()).toEqual(['apiAccess', 'apiAccessPrincipalArn', 'clientToken']);
-    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({ firstName: 'Oldfirst', lastName: 'Oldlast', type: 'APP_USER' });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({
+      firstName: 'Oldfirst',
+      lastName: 'Oldlast',
+      type: 'APP_USER',
+    });
   });
 
   test('Update applies the new settings and keeps the physical id', async () => {
@@ -70,7 +77,10 @@ describe('Create and Update', () => {
   test('a userId with characters that need encoding reaches the right user', async () => {
     const odd = 'u a/b+c%d';
     h.emulator.putUser(ENVIRONMENT_ID, { userId: odd, type: 'APP_USER' });
-    const { response } = await h.invoke(handler, { requestType: 'Create', properties: { environmentId: ENVIRONMENT_ID, userId: odd, apiAccess: 'ENABLED' } });
+    const { response } = await h.invoke(handler, {
+      requestType: 'Create',
+      properties: { environmentId: ENVIRONMENT_ID, userId: odd, apiAccess: 'ENABLED' },
+    });
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: odd });
     expect(h.emulator.getUser(ENVIRONMENT_ID, odd)?.apiAccess).toBe('ENABLED');
   });
@@ -79,7 +89,11 @@ describe('Create and Update', () => {
 describe('Delete', () => {
   test('without onDelete settings it succeeds and calls nothing', async () => {
     const before = h.emulator.requests.length;
-    const { response } = await h.invoke(handler, { requestType: 'Delete', physicalResourceId: TARGET_USER_ID, properties: analystProperties() });
+    const { response } = await h.invoke(handler, {
+      requestType: 'Delete',
+      physicalResourceId: TARGET_USER_ID,
+      properties: analystProperties(),
+    });
     expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
     expect(h.emulator.requests.length).toBe(before);
   });
@@ -151,7 +165,12 @@ describe('replacement and rollback', () => {
     const old = analystProperties({ onDelete: { apiAccess: 'DISABLED' } });
     await h.invoke(handler, { requestType: 'Create', properties: old });
     const next = analystProperties({ userId: OTHER_USER_ID, onDelete: { apiAccess: 'DISABLED' } });
-    const update = await h.invoke(handler, { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: next, oldProperties: old });
+    const update = await h.invoke(handler, {
+      requestType: 'Update',
+      physicalResourceId: TARGET_USER_ID,
+      properties: next,
+      oldProperties: old,
+    });
     expect(update.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: OTHER_USER_ID, Data: { userId: OTHER_USER_ID } });
     expect(h.emulator.getUser(ENVIRONMENT_ID, OTHER_USER_ID)).toMatchObject({ apiAccess: 'ENABLED', firstName: 'Ada' });
 
@@ -167,13 +186,23 @@ describe('replacement and rollback', () => {
     await h.invoke(handler, { requestType: 'Create', properties: old });
     const next = analystProperties({ type: 'SUPER_USER', firstName: 'Augusta' });
     h.emulator.injectFault({ operation: 'UpdateUser', status: 409, message: 'Concurrent modification', times: 1 });
-    const failed = await h.invoke(handler, { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: next, oldProperties: old });
+    const failed = await h.invoke(handler, {
+      requestType: 'Update',
+      physicalResourceId: TARGET_USER_ID,
+      properties: next,
+      oldProperties: old,
+    });
     expect(failed.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: TARGET_USER_ID });
 
     // Simulate an Update that got through before another resource failed, then the rollback.
     await h.invoke(handler, { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: next, oldProperties: old });
     expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({ type: 'SUPER_USER', firstName: 'Augusta' });
-    const rollback = await h.invoke(handler, { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: old, oldProperties: next });
+    const rollback = await h.invoke(handler, {
+      requestType: 'Update',
+      physicalResourceId: TARGET_USER_ID,
+      properties: old,
+      oldProperties: next,
+    });
     expect(rollback.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
     expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({ type: 'APP_USER', firstName: 'Ada' });
   });
@@ -206,7 +235,9 @@ describe('retries', () => {
     const throttled = h.emulator.count('UpdateUser', 429);
     expect(throttled).toBeGreaterThan(1);
     const calls = h.emulator.requests.length;
-    expect(response.Reason).toMatch(new RegExp(`UpdateUser gave up at the deadline: ${calls} FinSpace calls over \\d+\\.\\d s, ${throttled} of them throttled \\(429\\)`));
+    expect(response.Reason).toMatch(
+      new RegExp(`UpdateUser gave up at the deadline: ${calls} FinSpace calls over \\d+\\.\\d s, ${throttled} of them throttled \\(429\\)`),
+    );
     expect(elapsedMs).toBeLessThan(remainingMs);
   });
 
@@ -233,7 +264,12 @@ describe('retries', () => {
   });
 
   test('a 403 on UpdateUser names the role, the environment and the registration step', async () => {
-    h.emulator.putUser(ENVIRONMENT_ID, { userId: ADMIN_USER_ID, type: 'APP_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: HANDLER_ROLE_ARN });
+    h.emulator.putUser(ENVIRONMENT_ID, {
+      userId: ADMIN_USER_ID,
+      type: 'APP_USER',
+      apiAccess: 'ENABLED',
+      apiAccessPrincipalArn: HANDLER_ROLE_ARN,
+    });
     const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain(HANDLER_ROLE_ARN);
@@ -272,7 +308,13 @@ describe('credentials', () => {
   });
 
   test('credentials rejected twice fail the event instead of looping', async () => {
-    h.emulator.injectFault({ operation: 'UpdateUser', status: 403, errorType: 'ExpiredTokenException', message: 'The security token included in the request is expired', times: 5 });
+    h.emulator.injectFault({
+      operation: 'UpdateUser',
+      status: 403,
+      errorType: 'ExpiredTokenException',
+      message: 'The security token included in the request is expired',
+      times: 5,
+    });
     const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain('ExpiredTokenException');
@@ -301,7 +343,11 @@ describe('bad input at deploy time', () => {
   test('properties that break the rules fail the event before any API call, without echoing names', async () => {
     const { response } = await h.invoke(handler, {
       requestType: 'Create',
-      properties: analystProperties({ userId: 'u'.repeat(27), firstName: 'Sensitive-First-Name-That-Is-Way-Too-Long-For-FinSpace-1234', apiAccess: 'MAYBE' }),
+      properties: analystProperties({
+        userId: 'u'.repeat(27),
+        firstName: 'Sensitive-First-Name-That-Is-Way-Too-Long-For-FinSpace-1234',
+        apiAccess: 'MAYBE',
+      }),
     });
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain('userId');
@@ -355,9 +401,102 @@ describe('answering CloudFormation', () => {
     results.push(await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }));
     const everything = [...h.logs, ...h.receiver.puts.map((p) => p.body)].join('\n');
     expect(h.logs.length).toBeGreaterThan(0);
-    for (const secret of [process.env.AWS_SECRET_ACCESS_KEY!, process.env.AWS_SESSION_TOKEN!, 'Ada', 'Lovelace', ...results.map((r) => r.event.ResponseURL)]) {
+    for (const secret of [
+      process.env.AWS_SECRET_ACCESS_KEY!,
+      process.env.AWS_SESSION_TOKEN!,
+      'Ada',
+      'Lovelace',
+      ...results.map((r) => r.event.ResponseURL),
+    ]) {
       expect(everything).not.toContain(secret);
     }
     expect(everything).not.toContain('X-Amz-Signature');
+  });
+});
+
+describe('what the physical id is', () => {
+  test('the userId UpdateUser returned, not the one requested', async () => {
+    h.emulator.aliasUser(ENVIRONMENT_ID, 'ANALYST-ALIAS', TARGET_USER_ID);
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ userId: 'ANALYST-ALIAS' }) });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID, Data: { userId: TARGET_USER_ID } });
+  });
+
+  test('an environmentId-only change keeps the physical id, so CloudFormation sends no Delete', async () => {
+    h.emulator.putUser('envtest0002', {
+      userId: ADMIN_USER_ID,
+      type: 'SUPER_USER',
+      apiAccess: 'ENABLED',
+      apiAccessPrincipalArn: HANDLER_ROLE_ARN,
+    });
+    h.emulator.putUser('envtest0002', { userId: TARGET_USER_ID, type: 'APP_USER' });
+    await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+    const { response } = await h.invoke(handler, {
+      requestType: 'Update',
+      physicalResourceId: TARGET_USER_ID,
+      properties: analystProperties({ environmentId: 'envtest0002' }),
+      oldProperties: analystProperties(),
+    });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
+    expect(h.emulator.getUser('envtest0002', TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
+  });
+});
+
+describe('an endpoint that is gone', () => {
+  test("one that does not resolve fails within 30 s, naming the endpoint, the region and FinSpace's status", async () => {
+    process.env.AWS_ENDPOINT_URL_FINSPACE_DATA = 'https://finspace-api.us-east-1.does-not-exist.invalid';
+    const { response, elapsedMs } = await h.invoke(newHandler(), { requestType: 'Create', properties: analystProperties() }, 300_000);
+    expect(elapsedMs).toBeLessThan(30_000);
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain(
+      'GetProgrammaticAccessCredentials failed for FinSpace environment "envtest0001": GetProgrammaticAccessCredentials could not reach the endpoint for 10 s (ENOTFOUND',
+    );
+    expect(response.Reason).toContain(
+      'The FinSpace Data API endpoint https://finspace-api.us-east-1.does-not-exist.invalid (region us-east-1) cannot be reached',
+    );
+    expect(response.Reason).toContain('AWS ended support for Amazon FinSpace on 2026-10-07');
+    expect(response.Reason).toContain('removalPolicy RETAIN');
+  }, 40_000);
+
+  test('one that does not know the operation (404, not ResourceNotFoundException) fails at once', async () => {
+    process.env.AWS_ENDPOINT_URL_FINSPACE_DATA = `${h.emulator.endpoint}/elsewhere`;
+    const { response, elapsedMs } = await h.invoke(newHandler(), { requestType: 'Create', properties: analystProperties() });
+    expect(elapsedMs).toBeLessThan(2000);
+    expect(response.Reason).toContain('HTTP 404 UnknownOperationException');
+    expect(response.Reason).toContain(
+      `The FinSpace Data API endpoint ${h.emulator.endpoint} (region us-east-1) cannot be reached or does not serve FinSpace`,
+    );
+    expect(h.emulator.requests).toHaveLength(1);
+  });
+});
+
+describe('the deadline', () => {
+  test('the answer reserve: a fifth of the remaining time, at least 200 ms and at most 5 s', () => {
+    expect(responseReserveMs(300_000)).toBe(5000);
+    expect(responseReserveMs(25_000)).toBe(5000);
+    expect(responseReserveMs(10_000)).toBe(2000);
+    expect(responseReserveMs(999)).toBe(200);
+    expect(responseReserveMs(100)).toBe(200);
+  });
+
+  test('the work gets the remaining time less the reserve; the guard answers after it, before the end', async () => {
+    const deadlines: number[] = [];
+    const access = {
+      updateUser: (_env: string, _input: unknown, context: { deadline: number }) => {
+        deadlines.push(context.deadline);
+        return new Promise(() => undefined);
+      },
+    } as unknown as FinSpaceAccess;
+    const started = Date.now();
+    const { response, elapsedMs } = await h.invoke(
+      newHandler({ access }),
+      { requestType: 'Create', properties: analystProperties() },
+      4000,
+    );
+    expect(deadlines[0] - started).toBeGreaterThanOrEqual(4000 - 800 - 50);
+    expect(deadlines[0] - started).toBeLessThanOrEqual(4000 - 800 + 50);
+    expect(response.Reason).toContain(GUARD_REASON);
+    // The guard fires between the work's deadline and the answer's: here 3.2 s + min(1 s, (3.9 - 3.2) / 2).
+    expect(elapsedMs).toBeGreaterThanOrEqual(3500);
+    expect(elapsedMs).toBeLessThan(3800);
   });
 });

@@ -20,8 +20,12 @@ type PolicyStatement = { Action: string | string[]; Resource: unknown; Effect: s
 function statements(template: Template): PolicyStatement[] {
   const policies = template.findResources('AWS::IAM::Policy');
   const roles = template.findResources('AWS::IAM::Role');
-  const inline = Object.values(roles).flatMap((r) => (r.Properties.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument));
-  return [...Object.values(policies).map((p) => p.Properties.PolicyDocument), ...inline].flatMap((doc: { Statement: PolicyStatement[] }) => doc.Statement);
+  const inline = Object.values(roles).flatMap((r) =>
+    (r.Properties.Policies ?? []).map((p: { PolicyDocument: unknown }) => p.PolicyDocument),
+  );
+  return [...Object.values(policies).map((p) => p.Properties.PolicyDocument), ...inline].flatMap(
+    (doc: { Statement: PolicyStatement[] }) => doc.Statement,
+  );
 }
 
 describe('FinSpaceUserSettings template', () => {
@@ -62,11 +66,21 @@ describe('FinSpaceUserSettings template', () => {
   test('the ARN string form of apiAccessPrincipal, and a role created in the stack (a token)', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
-    new FinSpaceUserSettings(stack, 'A', { environmentId: ENV, userId: USER, apiAccessPrincipal: 'arn:aws:iam::123456789012:role/path/analyst' });
+    new FinSpaceUserSettings(stack, 'A', {
+      environmentId: ENV,
+      userId: USER,
+      apiAccessPrincipal: 'arn:aws:iam::123456789012:role/path/analyst',
+    });
     new FinSpaceUserSettings(stack, 'B', { environmentId: ENV, userId: 'uOther', apiAccessPrincipal: role });
     const template = Template.fromStack(stack);
-    template.hasResourceProperties('Custom::FinSpaceUserSettings', { userId: USER, apiAccessPrincipalArn: 'arn:aws:iam::123456789012:role/path/analyst' });
-    template.hasResourceProperties('Custom::FinSpaceUserSettings', { userId: 'uOther', apiAccessPrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Role'), 'Arn'] } });
+    template.hasResourceProperties('Custom::FinSpaceUserSettings', {
+      userId: USER,
+      apiAccessPrincipalArn: 'arn:aws:iam::123456789012:role/path/analyst',
+    });
+    template.hasResourceProperties('Custom::FinSpaceUserSettings', {
+      userId: 'uOther',
+      apiAccessPrincipalArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^Role'), 'Arn'] },
+    });
   });
 
   test('userId is an attribute backed by Fn::GetAtt', () => {
@@ -106,7 +120,11 @@ describe('FinSpaceUserSettings template', () => {
             'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':finspace-api:us-east-1:123456789012:/credentials/programmatic']],
           },
         }),
-        expect.objectContaining({ Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } }),
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] },
+        }),
       ]),
     );
     expect(JSON.stringify(all)).not.toContain('*');
@@ -143,7 +161,10 @@ describe('FinSpaceUserSettings template', () => {
     expect(settings.provider.role).toBe(role);
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::IAM::Role', 1);
-    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 120, Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyHandlerRole'), 'Arn'] } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Timeout: 120,
+      Role: { 'Fn::GetAtt': [Match.stringLikeRegexp('^MyHandlerRole'), 'Arn'] },
+    });
     template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 7 });
     template.hasResourceProperties('Custom::FinSpaceUserSettings', { ServiceTimeout: '180' });
     template.hasResourceProperties('AWS::IAM::Policy', {
@@ -159,7 +180,9 @@ describe('FinSpaceUserSettings template', () => {
     new FinSpaceUserSettings(stack, 'Settings', { environmentId: ENV, userId: USER, provider });
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::Logs::LogGroup', 1);
-    template.hasResourceProperties('Custom::FinSpaceUserSettings', { ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CustomHandler'), 'Arn'] } });
+    template.hasResourceProperties('Custom::FinSpaceUserSettings', {
+      ServiceToken: { 'Fn::GetAtt': [Match.stringLikeRegexp('^CustomHandler'), 'Arn'] },
+    });
     expect(stack.node.tryFindChild(FinSpaceUserSettingsProvider.DEFAULT_ID)).toBeUndefined();
   });
 
@@ -173,7 +196,9 @@ describe('FinSpaceUserSettings template', () => {
     const eni = all.find((s) => Array.isArray(s.Action) && s.Action.includes('ec2:CreateNetworkInterface'));
     expect(eni).toBeDefined();
     expect(all).toHaveLength(3);
-    template.hasResourceProperties('AWS::Lambda::Function', { VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() } });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: Match.anyValue(), SecurityGroupIds: Match.anyValue() },
+    });
   });
 
   test('configuring the default provider after it exists is an error that says what to do', () => {
@@ -186,6 +211,8 @@ describe('FinSpaceUserSettings template', () => {
 
   test('a timeout outside 30..900 seconds is rejected with the rule', () => {
     const stack = newStack();
-    expect(() => new FinSpaceUserSettingsProvider(stack, 'P', { timeout: Duration.seconds(10) })).toThrow(/timeout is 10 s; it must be 30 to 900 seconds/);
+    expect(() => new FinSpaceUserSettingsProvider(stack, 'P', { timeout: Duration.seconds(10) })).toThrow(
+      /timeout is 10 s; it must be 30 to 900 seconds/,
+    );
   });
 });

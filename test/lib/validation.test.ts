@@ -8,7 +8,10 @@ import { ApiAccess, FinSpaceUserSettings, FinSpaceUserType, type FinSpaceUserSet
 
 const VALID: FinSpaceUserSettingsProps = { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' };
 
-function synth(props: Partial<Record<keyof FinSpaceUserSettingsProps, unknown>>, scope?: (stack: Stack) => Partial<FinSpaceUserSettingsProps>) {
+function synth(
+  props: Partial<Record<keyof FinSpaceUserSettingsProps, unknown>>,
+  scope?: (stack: Stack) => Partial<FinSpaceUserSettingsProps>,
+) {
   const stack = new Stack(new App(), 'S');
   const extra = scope ? scope(stack) : {};
   return () => new FinSpaceUserSettings(stack, 'Settings', { ...VALID, ...props, ...extra } as FinSpaceUserSettingsProps);
@@ -17,19 +20,63 @@ function synth(props: Partial<Record<keyof FinSpaceUserSettingsProps, unknown>>,
 describe('synth-time validation rejects a bad value, naming the prop and the rule', () => {
   const cases: Array<[string, Partial<Record<keyof FinSpaceUserSettingsProps, unknown>>, RegExp]> = [
     ['empty environmentId', { environmentId: '' }, /environmentId "" has 0 characters; FinSpace requires 1 to 26 characters/],
-    ['environmentId of 27 characters', { environmentId: 'e'.repeat(27) }, /environmentId "e{27}" has 27 characters; FinSpace requires 1 to 26 characters\. Use the FinSpace environment id/],
-    ['empty userId', { userId: '' }, /userId "" has 0 characters; FinSpace requires 1 to 26 characters with at least one non-whitespace character/],
+    [
+      'environmentId of 27 characters',
+      { environmentId: 'e'.repeat(27) },
+      /environmentId "e{27}" has 27 characters; FinSpace requires 1 to 26 characters\. Use the FinSpace environment id/,
+    ],
+    [
+      'empty userId',
+      { userId: '' },
+      /userId "" has 0 characters; FinSpace requires 1 to 26 characters with at least one non-whitespace character/,
+    ],
     ['userId of 27 characters', { userId: 'u'.repeat(27) }, /userId "u{27}" has 27 characters/],
-    ['blank userId', { userId: ' \t ' }, /userId " \\t " is blank \(3 whitespace characters\); FinSpace requires 1 to 26 characters with at least one non-whitespace character/],
+    [
+      'blank userId',
+      { userId: ' \t ' },
+      /userId " \\t " is blank \(3 whitespace characters\); FinSpace requires 1 to 26 characters with at least one non-whitespace character/,
+    ],
     ['userId of 27 emoji (27 code points)', { userId: '😀'.repeat(27) }, /userId .* has 27 characters/],
-    ['type not in the enum', { type: 'ADMIN' }, /type "ADMIN" is not an allowed value; FinSpace requires one of SUPER_USER, APP_USER\. Use FinSpaceUserType/],
-    ['apiAccess not in the enum', { apiAccess: 'enabled' }, /apiAccess "enabled" is not an allowed value; FinSpace requires one of ENABLED, DISABLED/],
-    ['IAM user ARN as principal', { apiAccessPrincipal: 'arn:aws:iam::123456789012:user/alice' }, /apiAccessPrincipal "arn:aws:iam::123456789012:user\/alice" does not match the pattern; FinSpace requires an IAM role ARN .*IAM users and STS assumed-role ARNs are not accepted/],
-    ['assumed-role ARN as principal', { apiAccessPrincipal: 'arn:aws:sts::123456789012:assumed-role/analyst/session' }, /apiAccessPrincipal .* does not match the pattern/],
-    ['wrong partition', { apiAccessPrincipal: 'arn:azure:iam::123456789012:role/analyst' }, /apiAccessPrincipal .* does not match the pattern/],
-    ['11-digit account', { apiAccessPrincipal: 'arn:aws:iam::12345678901:role/analyst' }, /apiAccessPrincipal .* does not match the pattern/],
-    ['principal ARN shorter than 20', { apiAccessPrincipal: 'arn:aws:iam::1:role' }, /apiAccessPrincipal .* has 19 characters; FinSpace requires an IAM role ARN of 20 to 2048 characters/],
-    ['principal ARN longer than 2048', { apiAccessPrincipal: `arn:aws:iam::123456789012:role/${'a'.repeat(2048)}` }, /apiAccessPrincipal .* has 2079 characters/],
+    [
+      'type not in the enum',
+      { type: 'ADMIN' },
+      /type "ADMIN" is not an allowed value; FinSpace requires one of SUPER_USER, APP_USER\. Use FinSpaceUserType/,
+    ],
+    [
+      'apiAccess not in the enum',
+      { apiAccess: 'enabled' },
+      /apiAccess "enabled" is not an allowed value; FinSpace requires one of ENABLED, DISABLED/,
+    ],
+    [
+      'IAM user ARN as principal',
+      { apiAccessPrincipal: 'arn:aws:iam::123456789012:user/alice' },
+      /apiAccessPrincipal "arn:aws:iam::123456789012:user\/alice" does not match the pattern; FinSpace requires an IAM role ARN .*IAM users and STS assumed-role ARNs are not accepted/,
+    ],
+    [
+      'assumed-role ARN as principal',
+      { apiAccessPrincipal: 'arn:aws:sts::123456789012:assumed-role/analyst/session' },
+      /apiAccessPrincipal .* does not match the pattern/,
+    ],
+    [
+      'wrong partition',
+      { apiAccessPrincipal: 'arn:azure:iam::123456789012:role/analyst' },
+      /apiAccessPrincipal .* does not match the pattern/,
+    ],
+    [
+      '11-digit account',
+      { apiAccessPrincipal: 'arn:aws:iam::12345678901:role/analyst' },
+      /apiAccessPrincipal .* does not match the pattern/,
+    ],
+    [
+      'principal ARN shorter than 20',
+      { apiAccessPrincipal: 'arn:aws:iam::1:role' },
+      /apiAccessPrincipal .* has 19 characters; FinSpace requires an IAM role ARN of 20 to 2048 characters/,
+    ],
+    [
+      'principal ARN longer than 2048',
+      { apiAccessPrincipal: `arn:aws:iam::123456789012:role/${'a'.repeat(2048)}` },
+      /apiAccessPrincipal .* has 2079 characters/,
+    ],
     ['a number where a string belongs', { userId: 42 }, /userId must be a string, but got a number; FinSpace requires 1 to 26 characters/],
     ['null environmentId', { environmentId: null }, /environmentId must be a string, but got null/],
     ['missing userId', { userId: undefined }, /userId is required/],
@@ -49,7 +96,11 @@ describe('synth-time validation rejects a bad value, naming the prop and the rul
   });
 
   test.each([
-    ['firstName', 'A'.repeat(51), /firstName \(value hidden: the model marks it sensitive\) has 51 characters; FinSpace requires 1 to 50 characters with at least one non-whitespace character/],
+    [
+      'firstName',
+      'A'.repeat(51),
+      /firstName \(value hidden: the model marks it sensitive\) has 51 characters; FinSpace requires 1 to 50 characters with at least one non-whitespace character/,
+    ],
     ['firstName', '', /firstName \(value hidden: the model marks it sensitive\) has 0 characters/],
     ['lastName', '    ', /lastName \(value hidden: the model marks it sensitive\) is blank \(4 whitespace characters\)/],
     ['lastName', 'Secretname'.repeat(6), /lastName \(value hidden: the model marks it sensitive\) has 60 characters/],
@@ -65,10 +116,12 @@ describe('synth-time validation rejects a bad value, naming the prop and the rul
   });
 
   test('an imported role is checked by its ARN', () => {
-    expect(synth({}, (stack) => ({ apiAccessPrincipal: iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::123456789012:role/ok') }))).not.toThrow();
-    expect(synth({}, (stack) => ({ apiAccessPrincipal: iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::123456789012:role/has space') }))).toThrow(
-      /apiAccessPrincipal "arn:aws:iam::123456789012:role\/has space" does not match the pattern/,
-    );
+    expect(
+      synth({}, (stack) => ({ apiAccessPrincipal: iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::123456789012:role/ok') })),
+    ).not.toThrow();
+    expect(
+      synth({}, (stack) => ({ apiAccessPrincipal: iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::123456789012:role/has space') })),
+    ).toThrow(/apiAccessPrincipal "arn:aws:iam::123456789012:role\/has space" does not match the pattern/);
   });
 });
 

@@ -25,20 +25,44 @@ test('npm pack, install into a fresh CDK app, synth, and apply locally', () => {
   try {
     // The bundle is already built (jest's global setup); compile the library and pack without rebuilding it.
     execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
-    const packed = JSON.parse(execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }));
+    const packed = JSON.parse(
+      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
+    );
     const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['dist/lib/index.js', 'dist/lib/index.d.ts', 'dist/testing/index.js', 'assets/finspace-user-settings-handler/index.js']));
-    expect(files.filter((f) => f.startsWith('lambda/') || f.startsWith('test/') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/lib/index.js',
+        'dist/lib/index.d.ts',
+        'dist/testing/index.js',
+        'assets/finspace-user-settings-handler/index.js',
+      ]),
+    );
+    expect(files.filter((f) => f.startsWith('lambda/') || f.startsWith('test/') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual(
+      [],
+    );
 
     const app = path.join(work, 'app');
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     fs.writeFileSync(path.join(app, 'app.js'), CONSUMER_APP);
     const cdkVersion = require('aws-cdk-lib/package.json').version;
-    execFileSync('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', path.join(work, packed[0].filename), `aws-cdk-lib@${cdkVersion}`, 'constructs@10'], {
-      cwd: app,
-      stdio: 'ignore',
-    });
+    execFileSync(
+      'npm',
+      [
+        'install',
+        '--prefer-offline',
+        '--no-audit',
+        '--no-fund',
+        '--ignore-scripts',
+        path.join(work, packed[0].filename),
+        `aws-cdk-lib@${cdkVersion}`,
+        'constructs@10',
+      ],
+      {
+        cwd: app,
+        stdio: 'ignore',
+      },
+    );
     expect(fs.existsSync(path.join(app, 'node_modules', 'esbuild'))).toBe(false);
 
     execFileSync(process.execPath, ['app.js'], { cwd: app, env: { PATH: process.env.PATH } });
@@ -47,7 +71,10 @@ test('npm pack, install into a fresh CDK app, synth, and apply locally', () => {
     expect(types.filter((t) => t === 'Custom::FinSpaceUserSettings')).toHaveLength(2);
     expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(1);
 
-    const run = spawnSync(path.join(app, 'node_modules', '.bin', 'finspace-user-settings-local'), ['cdk.out'], { cwd: app, encoding: 'utf8' });
+    const run = spawnSync(path.join(app, 'node_modules', '.bin', 'finspace-user-settings-local'), ['cdk.out'], {
+      cwd: app,
+      encoding: 'utf8',
+    });
     expect(run.stdout).toContain('All 6 steps succeeded.');
     expect(run.status).toBe(0);
   } finally {

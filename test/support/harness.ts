@@ -1,9 +1,10 @@
 /**
- * Drives the real handler bundle (the file Lambda runs) against the FinSpace emulator and a stand-in for
- * CloudFormation's ResponseURL, all over real HTTP on 127.0.0.1.
+ * Drives the handler in-process, from source (so coverage and mutation testing see it), against the FinSpace
+ * emulator and a stand-in for CloudFormation's ResponseURL, all over real HTTP on 127.0.0.1. The end-to-end tests
+ * (test/testing, test/hardening/fault-matrix) run the bundle instead, in Lambda-like processes.
  */
 import { randomUUID } from 'node:crypto';
-import * as path from 'node:path';
+import { createHandler, type HandlerOptions } from '../../lambda/handler';
 import { FinSpaceEmulator, type EmulatedUser } from '../../testing/finspace-emulator';
 import { ResponseReceiver, type ReceivedResponse } from '../../testing/response-receiver';
 
@@ -17,7 +18,14 @@ export const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Exa
 
 export function defaultUsers(): EmulatedUser[] {
   return [
-    { userId: ADMIN_USER_ID, type: 'SUPER_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: HANDLER_ROLE_ARN, firstName: 'Admin', lastName: 'Robot' },
+    {
+      userId: ADMIN_USER_ID,
+      type: 'SUPER_USER',
+      apiAccess: 'ENABLED',
+      apiAccessPrincipalArn: HANDLER_ROLE_ARN,
+      firstName: 'Admin',
+      lastName: 'Robot',
+    },
     { userId: TARGET_USER_ID, type: 'APP_USER', apiAccess: 'DISABLED', firstName: 'Oldfirst', lastName: 'Oldlast' },
     { userId: OTHER_USER_ID, type: 'APP_USER', apiAccess: 'DISABLED', firstName: 'Other', lastName: 'Person' },
   ];
@@ -25,15 +33,18 @@ export function defaultUsers(): EmulatedUser[] {
 
 export type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number; logStreamName?: string }) => Promise<void>;
 
-/** A fresh handler from the bundle, as a cold Lambda container would start it (its own credential cache). */
-export function loadBundledHandler(): Handler {
-  const bundle = require(path.join(__dirname, '..', '..', 'assets', 'finspace-user-settings-handler', 'index.js'));
-  return bundle.createHandler();
+/** A fresh handler, as a cold Lambda container would start it (its own credential cache). */
+export function newHandler(options?: HandlerOptions): Handler {
+  return createHandler(options);
 }
 
 export function lambdaContext(remainingMs = 30_000) {
   const end = Date.now() + remainingMs;
-  return { getRemainingTimeInMillis: () => end - Date.now(), logStreamName: '2026/11/28/[$LATEST]0123456789abcdef', awsRequestId: randomUUID() };
+  return {
+    getRemainingTimeInMillis: () => end - Date.now(),
+    logStreamName: '2026/11/28/[$LATEST]0123456789abcdef',
+    awsRequestId: randomUUID(),
+  };
 }
 
 export interface EventInit {
@@ -62,7 +73,9 @@ export class Harness {
   ) {
     Object.assign(process.env, { ...emulator.lambdaEnvironment(HANDLER_ROLE_ARN), FINSPACE_HANDLER_ROLE_ARN: HANDLER_ROLE_ARN });
     for (const method of ['log', 'info', 'warn', 'error'] as const) {
-      this.spies.push(jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void this.logs.push(args.map(String).join(' '))));
+      this.spies.push(
+        jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void this.logs.push(args.map(String).join(' '))),
+      );
     }
   }
 
@@ -79,14 +92,30 @@ export class Harness {
         LogicalResourceId: init.logicalResourceId ?? 'Analyst5C91540F',
         ResourceType: 'Custom::FinSpaceUserSettings',
         ...(init.physicalResourceId !== undefined ? { PhysicalResourceId: init.physicalResourceId } : {}),
-        ResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler', ServiceTimeout: '360', ...init.properties },
-        ...(init.oldProperties ? { OldResourceProperties: { ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler', ServiceTimeout: '360', ...init.oldProperties } } : {}),
+        ResourceProperties: {
+          ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler',
+          ServiceTimeout: '360',
+          ...init.properties,
+        },
+        ...(init.oldProperties
+          ? {
+              OldResourceProperties: {
+                ServiceToken: 'arn:aws:lambda:us-east-1:123456789012:function:handler',
+                ServiceTimeout: '360',
+                ...init.oldProperties,
+              },
+            }
+          : {}),
       },
     };
   }
 
   /** Invokes the handler with the event and returns CloudFormation's answer and how long it took. */
-  async invoke(handler: Handler, init: EventInit, remainingMs = 30_000): Promise<{ response: ReceivedResponse; elapsedMs: number; event: ReturnType<Harness['event']>['event'] }> {
+  async invoke(
+    handler: Handler,
+    init: EventInit,
+    remainingMs = 30_000,
+  ): Promise<{ response: ReceivedResponse; elapsedMs: number; event: ReturnType<Harness['event']>['event'] }> {
     const { key, event } = this.event(init);
     return this.invokeEvent(handler, key, event, remainingMs);
   }

@@ -32,7 +32,12 @@ test('happy path: Create, Update, Delete, through the bundled handler in the ass
   const created = await deployment.createAll();
   expect(outcomes(created)).toEqual(['Create:Analyst:SUCCESS', 'Create:Auditor:SUCCESS', 'Create:Trader:SUCCESS']);
   expect(created.map((s) => s.physicalResourceId)).toEqual([FIXTURE_USERS.analyst, FIXTURE_USERS.auditor, FIXTURE_USERS.trader]);
-  expect(user(FIXTURE_USERS.analyst)).toMatchObject({ type: 'APP_USER', firstName: 'Grace', apiAccess: 'ENABLED', apiAccessPrincipalArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\/Fixture-AnalystRole[0-9A-F]{8}$/) });
+  expect(user(FIXTURE_USERS.analyst)).toMatchObject({
+    type: 'APP_USER',
+    firstName: 'Grace',
+    apiAccess: 'ENABLED',
+    apiAccessPrincipalArn: expect.stringMatching(/^arn:aws:iam::123456789012:role\/Fixture-AnalystRole[0-9A-F]{8}$/),
+  });
 
   const analyst = deployment.resourceIds.find((id) => id.includes('Analyst'))!;
   const updated = await deployment.update({ [analyst]: { ...deployment.propertiesOf(analyst), type: 'SUPER_USER', lastName: 'Murray' } });
@@ -58,7 +63,12 @@ test('an Update that fails is rolled back with the old properties, and the setti
     [analyst]: { ...deployment.propertiesOf(analyst), type: 'SUPER_USER', apiAccess: 'DISABLED' },
     [auditor]: { ...deployment.propertiesOf(auditor), apiAccess: 'ENABLED' },
   });
-  expect(outcomes(steps)).toEqual(['Update:Analyst:SUCCESS', 'Update:Auditor:FAILED', 'Rollback:Auditor:SUCCESS', 'Rollback:Analyst:SUCCESS']);
+  expect(outcomes(steps)).toEqual([
+    'Update:Analyst:SUCCESS',
+    'Update:Auditor:FAILED',
+    'Rollback:Auditor:SUCCESS',
+    'Rollback:Analyst:SUCCESS',
+  ]);
   expect(steps[1].reason).toContain('ValidationException: apiAccess cannot be enabled for this user');
   expect(steps[3].requestType).toBe('Update');
   expect(user(FIXTURE_USERS.analyst)).toMatchObject({ type: before.analyst.type, apiAccess: before.analyst.apiAccess });
@@ -96,7 +106,12 @@ test('a failed Create is rolled back: every created resource is deleted, the fai
   deployment.emulator.injectFault({ operation: 'UpdateUser', times: 1, delayMs: 0 });
   deployment.emulator.injectFault({ operation: 'UpdateUser', status: 404, message: 'User not found', times: 1 });
   const steps = await deployment.createAll();
-  expect(outcomes(steps)).toEqual(['Create:Analyst:SUCCESS', 'Create:Auditor:FAILED', 'Rollback:Auditor:SUCCESS', 'Rollback:Analyst:SUCCESS']);
+  expect(outcomes(steps)).toEqual([
+    'Create:Analyst:SUCCESS',
+    'Create:Auditor:FAILED',
+    'Rollback:Auditor:SUCCESS',
+    'Rollback:Analyst:SUCCESS',
+  ]);
   expect(steps[1].physicalResourceId).toMatch(/^finspace-user-settings:create-failed:/);
   expect(user(FIXTURE_USERS.analyst).apiAccess).toBe('DISABLED');
 });
@@ -111,9 +126,40 @@ test('a throttling burst is ridden out', async () => {
 });
 
 test('the CLI behind npm start prints the table and exits 0', () => {
-  const run = spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', '..', 'testing', 'cli.ts'), assemblyDir], { encoding: 'utf8' });
+  const run = spawnSync(
+    process.execPath,
+    [require.resolve('tsx/cli'), path.join(__dirname, '..', '..', 'testing', 'cli.ts'), assemblyDir],
+    { encoding: 'utf8' },
+  );
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
   expect(run.stdout).toMatch(/Step +\| Resource +\| Outcome +\| Physical id +\| User settings/);
   expect(run.stdout).toContain('All 9 steps succeeded.');
+}, 60_000);
+
+test('the CLI exits 1 and says how many steps failed when one fails; 2 when it cannot run at all', () => {
+  const broken = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-broken-'));
+  try {
+    fs.cpSync(assemblyDir, broken, { recursive: true });
+    // A value that only breaks the rules once resolved, as a parameter could at deploy time.
+    const templatePath = path.join(broken, 'Fixture.template.json');
+    const template = JSON.parse(fs.readFileSync(templatePath, 'utf8'));
+    const auditor = Object.keys(template.Resources).find((id) => id.startsWith('Auditor'))!;
+    template.Resources[auditor].Properties.apiAccess = 'MAYBE';
+    fs.writeFileSync(templatePath, JSON.stringify(template));
+    const cli = (dir: string) =>
+      spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', '..', 'testing', 'cli.ts'), dir], {
+        encoding: 'utf8',
+      });
+    const run = cli(broken);
+    expect(run.stdout).toMatch(/Create +\| Auditor[0-9A-F]{8} +\| FAILED/);
+    expect(run.stdout).toContain('apiAccess "MAYBE" is not an allowed value');
+    expect(run.stdout).toMatch(/\n1 of 4 steps failed\.\n/);
+    expect(run.status).toBe(1);
+    const missing = cli(path.join(broken, 'no-such-assembly'));
+    expect(missing.stderr).toContain('is not a cloud assembly (no manifest.json); run `cdk synth` first.');
+    expect(missing.status).toBe(2);
+  } finally {
+    fs.rmSync(broken, { recursive: true, force: true });
+  }
 }, 60_000);
