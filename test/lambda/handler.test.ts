@@ -14,7 +14,9 @@ import {
   TARGET_USER_ID,
   type Handler,
 } from '../support/harness';
-import type { FinSpaceAccess } from '../../lambda/finspace-access';
+import { fromEnv } from '@aws-sdk/credential-provider-env';
+import { FinSpaceAccess } from '../../lambda/finspace-access';
+import { DEFAULT_RETRY_POLICY, retryUntilDeadline, type RetryRunner } from '../../lambda/retry';
 import { GUARD_REASON, responseReserveMs } from '../../lambda/handler';
 
 let h: Harness;
@@ -442,20 +444,28 @@ describe('what the physical id is', () => {
 });
 
 describe('an endpoint that is gone', () => {
-  test("one that does not resolve fails within 30 s, naming the endpoint, the region and FinSpace's status", async () => {
-    process.env.AWS_ENDPOINT_URL_FINSPACE_DATA = 'https://finspace-api.us-east-1.does-not-exist.invalid';
-    const { response, elapsedMs } = await h.invoke(newHandler(), { requestType: 'Create', properties: analystProperties() }, 300_000);
-    expect(elapsedMs).toBeLessThan(30_000);
+  test("one that does not resolve fails after the unreachable window, naming the endpoint, the region and FinSpace's status", async () => {
+    // The real 10 s window is shown on the bundle by the fault matrix; here a 1 s one keeps the test fast.
+    const endpoint = 'https://finspace-api.us-east-1.does-not-exist.invalid';
+    const retry: RetryRunner = (operation, attempt, options) =>
+      retryUntilDeadline(operation, attempt, { ...options, policy: { ...DEFAULT_RETRY_POLICY, unreachableWindowMs: 1000 } });
+    const access = new FinSpaceAccess({ region: 'us-east-1', endpoint, roleCredentials: fromEnv(), roleArn: HANDLER_ROLE_ARN, retry });
+    const { response, elapsedMs } = await h.invoke(
+      newHandler({ access }),
+      { requestType: 'Create', properties: analystProperties() },
+      300_000,
+    );
+    expect(elapsedMs).toBeLessThan(5000);
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toContain(
-      'GetProgrammaticAccessCredentials failed for FinSpace environment "envtest0001": GetProgrammaticAccessCredentials could not reach the endpoint for 10 s (ENOTFOUND',
+      'GetProgrammaticAccessCredentials failed for FinSpace environment "envtest0001": GetProgrammaticAccessCredentials could not reach the endpoint for 1 s (ENOTFOUND',
     );
     expect(response.Reason).toContain(
-      'The FinSpace Data API endpoint https://finspace-api.us-east-1.does-not-exist.invalid (region us-east-1) cannot be reached',
+      `The FinSpace Data API endpoint ${endpoint} (region us-east-1) cannot be reached or does not serve FinSpace.`,
     );
     expect(response.Reason).toContain('AWS ended support for Amazon FinSpace on 2026-10-07');
     expect(response.Reason).toContain('removalPolicy RETAIN');
-  }, 40_000);
+  });
 
   test('one that does not know the operation (404, not ResourceNotFoundException) fails at once', async () => {
     process.env.AWS_ENDPOINT_URL_FINSPACE_DATA = `${h.emulator.endpoint}/elsewhere`;
