@@ -7,6 +7,7 @@
  * Usage: finspace-user-settings-local [cdk.out] [--verbose]
  */
 import * as path from 'node:path';
+import { describeLambdaNode } from './lambda-node';
 import { flippedSettings, formatSteps, LocalDeployment, type StepRecord } from './local-deployment';
 
 async function main(): Promise<number> {
@@ -23,7 +24,7 @@ async function main(): Promise<number> {
     );
     for (const fn of deployment.handlerFunctions) {
       console.log(
-        `handler ${fn.spec.logicalId}: ${fn.spec.exportName} of ${path.relative(process.cwd(), fn.spec.file)} (template runtime ${fn.spec.runtime}, run here on Node.js ${process.versions.node}; timeout ${fn.spec.timeoutSeconds} s)`,
+        `handler ${fn.spec.logicalId}: ${fn.spec.exportName} of ${path.relative(process.cwd(), fn.spec.file)} on ${describeLambdaNode(fn.node)}; timeout ${fn.spec.timeoutSeconds} s`,
       );
     }
     const steps: StepRecord[] = [];

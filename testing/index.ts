@@ -16,6 +16,8 @@ export { ResponseReceiver } from './response-receiver';
 export type { ReceivedPut, ReceivedResponse } from './response-receiver';
 export { flippedSettings, formatSteps, LocalDeployment, LOCAL_ADMIN_USER_ID } from './local-deployment';
 export type { LocalDeploymentOptions, StepKind, StepRecord } from './local-deployment';
+export { describeLambdaNode, nodeForRuntime } from './lambda-node';
+export type { LambdaNode } from './lambda-node';
 export { LocalLambda } from './local-lambda';
 export type { InvocationResult, LocalLambdaOptions } from './local-lambda';
 export { LOCAL_TARGET } from './cloud-assembly';

@@ -38,6 +38,8 @@ export interface StepRecord {
   readonly userId: string;
   /** The user as the emulator holds it after the step. */
   readonly user?: EmulatedUser;
+  /** The Node.js version the handler ran on. */
+  readonly nodeVersion: string;
 }
 
 export interface LocalDeploymentOptions {
@@ -305,6 +307,7 @@ export class LocalDeployment {
       environmentId,
       userId,
       user: this.emulator.getUser(environmentId, userId),
+      nodeVersion: invocation.nodeVersion,
     };
     this.steps.push(record);
     return record;
@@ -325,13 +328,14 @@ function describeUser(user: EmulatedUser | undefined): string {
   return `type=${user.type ?? '-'} apiAccess=${user.apiAccess ?? '-'} principal=${principal} ${names}`;
 }
 
-/** The steps as a table a person can read: step, resource, outcome, physical id, the user's settings after it. */
+/** The steps as a table a person can read: step, resource, outcome, Node.js, physical id, the user's settings after it. */
 export function formatSteps(steps: readonly StepRecord[]): string {
-  const header = ['Step', 'Resource', 'Outcome', 'Physical id', 'User settings in the emulator afterwards'];
+  const header = ['Step', 'Resource', 'Outcome', 'Node.js', 'Physical id', 'User settings in the emulator afterwards'];
   const rows = steps.map((s) => [
     s.step === s.requestType ? s.step : `${s.step} (${s.requestType})`,
     s.logicalId,
     s.status,
+    s.nodeVersion || '-',
     s.physicalResourceId ?? '-',
     `${s.environmentId}/${s.userId}: ${describeUser(s.user)}`,
   ]);

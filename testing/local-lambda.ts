@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { LambdaFunctionSpec } from './cloud-assembly';
+import { nodeForRuntime, type LambdaNode } from './lambda-node';
 
 /** The in-container side: loads the handler once, then runs each event it is sent. */
 const CONTAINER_SOURCE = `
@@ -22,7 +23,7 @@ process.on('message', async ({ id, event, deadline }) => {
   try { await fn(event, context); process.send({ id, ok: true }); }
   catch (error) { process.send({ id, ok: false, error: String((error && error.message) || error) }); }
 });
-process.send({ ready: true });
+process.send({ ready: true, node: process.versions.node });
 `;
 
 export interface LocalLambdaOptions {
@@ -30,6 +31,8 @@ export interface LocalLambdaOptions {
   readonly extraEnvironment?: Record<string, string>;
   /** Receives the container's stdout and stderr lines (its logs). @default kept in `logs` only */
   readonly onLog?: (line: string) => void;
+  /** The Node.js to run the handler with. @default the one the template's runtime names (see lambda-node.ts) */
+  readonly node?: LambdaNode;
 }
 
 export interface InvocationResult {
@@ -41,18 +44,25 @@ export interface InvocationResult {
   readonly handlerMs: number;
   /** Whether this invocation started a new container. */
   readonly coldStart: boolean;
+  /** The Node.js version the container reported when it started. */
+  readonly nodeVersion: string;
 }
 
 export class LocalLambda {
   /** Every log line of every container, in order. */
   readonly logs: string[] = [];
+  /** The Node.js the containers run: the runtime's major version when one can be had. */
+  readonly node: LambdaNode;
   private container?: ChildProcess;
   private ready?: Promise<void>;
+  private containerNode = '';
 
   constructor(
     readonly spec: LambdaFunctionSpec,
     private readonly options: LocalLambdaOptions = {},
-  ) {}
+  ) {
+    this.node = options.node ?? nodeForRuntime(spec.runtime);
+  }
 
   private start(): Promise<void> {
     const { spec } = this;
@@ -69,7 +79,7 @@ export class LocalLambda {
       LOCAL_LAMBDA_FILE: spec.file,
       LOCAL_LAMBDA_EXPORT: spec.exportName,
     };
-    const child = spawn(process.execPath, ['-e', CONTAINER_SOURCE], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+    const child = spawn(this.node.path, ['-e', CONTAINER_SOURCE], { env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.container = child;
     for (const stream of [child.stdout!, child.stderr!]) {
       let buffered = '';
@@ -85,7 +95,10 @@ export class LocalLambda {
       if (this.container === child) this.container = undefined;
     });
     return new Promise((resolve, reject) => {
-      child.once('message', () => resolve());
+      child.once('message', (message: { node?: string }) => {
+        this.containerNode = message.node ?? '';
+        resolve();
+      });
       child.once('exit', (code) => reject(new Error(`${spec.functionName}: the container exited (${code}) before the handler loaded`)));
     });
   }
@@ -106,12 +119,12 @@ export class LocalLambda {
     const delivered = Date.now();
     const deadline = delivered + this.spec.timeoutSeconds * 1000;
     return new Promise<InvocationResult>((resolve) => {
-      const done = (result: Omit<InvocationResult, 'durationMs' | 'handlerMs' | 'coldStart'>) => {
+      const done = (result: Omit<InvocationResult, 'durationMs' | 'handlerMs' | 'coldStart' | 'nodeVersion'>) => {
         clearTimeout(timer);
         child.off('message', onMessage);
         child.off('exit', onExit);
         const now = Date.now();
-        resolve({ ...result, durationMs: now - started, handlerMs: now - delivered, coldStart });
+        resolve({ ...result, durationMs: now - started, handlerMs: now - delivered, coldStart, nodeVersion: this.containerNode });
       };
       const onMessage = (message: { id?: string; ok?: boolean; error?: string }) => {
         if (message.id === id) done({ ok: Boolean(message.ok), error: message.error });

@@ -153,6 +153,7 @@ async function runCase(c: Case): Promise<Row> {
     for (const fault of c.faults ?? []) emulator.injectFault(fault);
     if (c.rejectAnswers) receiver.failNext(c.rejectAnswers);
     const invocation = await lambda.invoke(event('case'));
+    if (invocation.nodeVersion) expect(invocation.nodeVersion.split('.')[0]).toBe('24');
     const response = receiver.response('case');
     return {
       fault: c.fault,

@@ -46,6 +46,14 @@ test('happy path: Create, Update, Delete, through the bundled handler in the ass
 
   const deleted = await deployment.deleteAll();
   expect(deleted.every((s) => s.status === 'SUCCESS')).toBe(true);
+  // As in Lambda: the handler ran on the runtime's Node.js major, whatever runs the tests.
+  expect(fn.node).toMatchObject({ runtime: 'nodejs24.x', matchesRuntime: true });
+  const versions = new Set(deployment.steps.map((s) => s.nodeVersion));
+  console.log(
+    `end-to-end lifecycle ran the handler bundle on Node.js ${[...versions].join(', ')} (tools on Node.js ${process.versions.node})`,
+  );
+  expect([...versions]).toEqual([fn.node.version]);
+  expect(fn.node.version).toMatch(/^24\.\d+\.\d+$/);
   expect(deployment.emulator.count('GetProgrammaticAccessCredentials')).toBe(1);
   const table = formatSteps(deployment.steps);
   expect(table).toContain('Physical id');
@@ -133,7 +141,11 @@ test('the CLI behind npm start prints the table and exits 0', () => {
   );
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
-  expect(run.stdout).toMatch(/Step +\| Resource +\| Outcome +\| Physical id +\| User settings/);
+  expect(run.stdout).toMatch(/Step +\| Resource +\| Outcome +\| Node\.js +\| Physical id +\| User settings/);
+  expect(run.stdout).toMatch(
+    /handler FinSpaceUserSettingsProviderHandler[0-9A-F]{8}: handler of .*index\.js on Node\.js 24\.\d+\.\d+ \(the template's nodejs24\.x\); timeout 300 s/,
+  );
+  expect(run.stdout).toMatch(/\| SUCCESS \| 24\.\d+\.\d+ +\| uAnalyst0000000000001/);
   expect(run.stdout).toContain('All 9 steps succeeded.');
 }, 60_000);
 
