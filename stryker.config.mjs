@@ -13,7 +13,7 @@ export default {
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   concurrency: 2,
-  timeoutMS: 20000,
+  timeoutMS: 8000,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

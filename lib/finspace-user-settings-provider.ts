@@ -1,5 +1,5 @@
 import * as cdk from 'aws-cdk-lib';
-import { ArnFormat, Duration, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, DefaultStackSynthesizer, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -98,6 +98,19 @@ export interface FinSpaceUserSettingsProviderProps {
    */
   readonly memorySize?: number;
 }
+
+/** Options of FinSpaceUserSettingsProvider.invokeGuardrail. */
+export interface InvokeGuardrailOptions {
+  /**
+   * The one principal that may still invoke and change the handler: the role CloudFormation deploys the stack with.
+   *
+   * @default the stack's CloudFormation execution role, as `cdk bootstrap` creates it (DefaultStackSynthesizer)
+   */
+  readonly cloudFormationExecutionRole?: iam.IRole;
+}
+
+/** The Lambda actions that let a principal make the handler act: invoke it with an event of its own, or change it. */
+const HANDLER_CONTROL_ACTIONS = ['lambda:InvokeFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration'];
 
 /**
  * The Lambda function behind every FinSpaceUserSettings that uses it, with its role and log group. A stack has
@@ -200,5 +213,35 @@ export class FinSpaceUserSettingsProvider extends Construct {
     });
     this.serviceToken = this.function.functionArn;
     this.serviceTimeout = timeout.plus(Duration.minutes(1));
+  }
+
+  /**
+   * A guardrail for the threat model (see the README): a Deny statement for a service control policy or a
+   * permissions boundary, so that no one but CloudFormation's execution role may invoke the handler or change its
+   * code or configuration. Whoever can invoke the handler can make it change any FinSpace user's settings.
+   *
+   * The function's ARN is known at deploy time: use the statement in this stack (a managed policy used as
+   * permissions boundary), or output it (`Stack.of(this).toJsonString(statement.toStatementJson())`) and paste
+   * the deployed value into an SCP.
+   */
+  invokeGuardrail(options: InvokeGuardrailOptions = {}): iam.PolicyStatement {
+    const stack = Stack.of(this);
+    let allowed: string;
+    if (options.cloudFormationExecutionRole) {
+      allowed = options.cloudFormationExecutionRole.roleArn;
+    } else if (stack.synthesizer instanceof DefaultStackSynthesizer) {
+      allowed = Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn);
+    } else {
+      throw new Error(
+        `${this.node.path}: the stack's synthesizer names no CloudFormation execution role; pass the role the stack is deployed with as cloudFormationExecutionRole.`,
+      );
+    }
+    return new iam.PolicyStatement({
+      sid: 'OnlyCloudFormationMayInvokeOrChangeTheFinSpaceUserSettingsHandler',
+      effect: iam.Effect.DENY,
+      actions: HANDLER_CONTROL_ACTIONS,
+      resources: [this.function.functionArn, `${this.function.functionArn}:*`],
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': allowed } },
+    });
   }
 }

@@ -1,7 +1,8 @@
-import { CustomResource, Token } from 'aws-cdk-lib';
+import { Annotations, CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { checkField, type FieldName, type SettingField } from './finspace-rules';
+import { FINSPACE_STATUS } from './finspace-status';
 import { FinSpaceUserSettingsProvider } from './finspace-user-settings-provider';
 import { ON_DELETE_PROPERTY, RESOURCE_TYPE, USER_ID_ATTRIBUTE } from './handler-contract';
 
@@ -83,6 +84,30 @@ export interface FinSpaceUserSettingsProps extends FinSpaceUserSettingsValues {
    * @default the stack's default provider, FinSpaceUserSettingsProvider.getOrCreate(this)
    */
   readonly provider?: FinSpaceUserSettingsProvider;
+
+  /**
+   * What happens to the resource when it leaves the stack. `RETAIN` sends no Delete to the handler at all (so
+   * `onDelete` cannot be combined with it): use it when the FinSpace environment is gone, so that removing the
+   * resource or deleting the stack does not fail on a Delete that can no longer reach FinSpace.
+   *
+   * @default RemovalPolicy.DESTROY (a Delete applies `onDelete`, if any)
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** The id of the synth-time warning about FinSpace's end of support (acknowledge it with Annotations.acknowledgeWarning). */
+export const END_OF_SUPPORT_WARNING_ID = 'finspace-user-settings:FinSpaceEndOfSupport';
+
+const warnedStacks = new WeakSet<Stack>();
+
+/** Once per stack: FinSpace's status, as an acknowledgeable warning. */
+function warnEndOfSupport(stack: Stack): void {
+  if (warnedStacks.has(stack)) return;
+  warnedStacks.add(stack);
+  Annotations.of(stack).addWarningV2(
+    END_OF_SUPPORT_WARNING_ID,
+    `This stack applies Amazon FinSpace user settings. ${FINSPACE_STATUS} Deployments fail once the FinSpace Data API endpoint is gone.`,
+  );
 }
 
 /** The construct props and the UpdateUser members they become. */
@@ -136,9 +161,20 @@ export class FinSpaceUserSettings extends Construct {
     check('userId', props.userId, 'userId', true);
     const settings = settingsOf(props, '');
     const onDelete = props.onDelete === undefined ? undefined : settingsOf(props.onDelete, 'onDelete.');
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
+    if (removalPolicy !== RemovalPolicy.DESTROY && removalPolicy !== RemovalPolicy.RETAIN) {
+      problems.push(
+        `removalPolicy ${removalPolicy} is not supported: a custom resource has no snapshot. Use RemovalPolicy.DESTROY or RemovalPolicy.RETAIN.`,
+      );
+    } else if (removalPolicy === RemovalPolicy.RETAIN && props.onDelete !== undefined) {
+      problems.push(
+        'onDelete cannot apply with removalPolicy RETAIN: CloudFormation sends no Delete for a retained resource. Drop one of the two.',
+      );
+    }
     if (problems.length > 0) {
       throw new Error(`Invalid FinSpaceUserSettings ${this.node.path}: ${problems.join(' ')}`);
     }
+    warnEndOfSupport(Stack.of(this));
 
     this.provider = props.provider ?? FinSpaceUserSettingsProvider.getOrCreate(this);
     this.environmentId = props.environmentId;
@@ -146,6 +182,7 @@ export class FinSpaceUserSettings extends Construct {
       serviceToken: this.provider.serviceToken,
       serviceTimeout: this.provider.serviceTimeout,
       resourceType: RESOURCE_TYPE,
+      removalPolicy,
       properties: {
         environmentId: props.environmentId,
         userId: props.userId,

@@ -18,6 +18,7 @@ interface TemplateResource {
   readonly Type: string;
   readonly Properties?: Record<string, unknown>;
   readonly Metadata?: Record<string, unknown>;
+  readonly DeletionPolicy?: string;
 }
 
 export interface Template {

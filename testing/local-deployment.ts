@@ -61,6 +61,8 @@ interface ResourceState {
   readonly resolver: IntrinsicResolver;
   readonly logicalId: string;
   readonly functionLogicalId: string;
+  /** DeletionPolicy Retain: CloudFormation sends no Delete when the resource leaves the stack. */
+  readonly retained: boolean;
   properties: Record<string, unknown>;
   physicalResourceId?: string;
   exists: boolean;
@@ -108,6 +110,7 @@ export class LocalDeployment {
           resolver,
           logicalId,
           functionLogicalId,
+          retained: resource.DeletionPolicy === 'Retain',
           properties: this.resolveProperties(resolver, resource.Properties ?? {}),
           exists: false,
         });
@@ -209,11 +212,15 @@ export class LocalDeployment {
     return steps;
   }
 
-  /** Stack delete: a Delete for every resource, in reverse order. */
+  /** Stack delete: a Delete for every resource, in reverse order; a retained one (DeletionPolicy Retain) gets none. */
   async deleteAll(): Promise<StepRecord[]> {
     const steps: StepRecord[] = [];
     for (const resource of [...this.resources].reverse()) {
       if (!resource.exists) continue;
+      if (resource.retained) {
+        resource.exists = false;
+        continue;
+      }
       steps.push(await this.send('Delete', resource, 'Delete'));
       resource.exists = false;
     }

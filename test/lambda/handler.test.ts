@@ -230,7 +230,7 @@ describe('retries', () => {
 
   test('throttling past the deadline fails with the count of throttled attempts, before the Lambda would end', async () => {
     h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 10_000 });
-    const remainingMs = 3000;
+    const remainingMs = 1500;
     const { response, elapsedMs } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }, remainingMs);
     expect(response.Status).toBe('FAILED');
     expect(response.PhysicalResourceId.startsWith(CREATE_FAILED)).toBe(true);
@@ -245,7 +245,7 @@ describe('retries', () => {
 
   test('a stalled response is abandoned at the attempt timeout and the answer still beats the deadline', async () => {
     h.emulator.injectFault({ operation: 'UpdateUser', delayMs: 20_000, times: 10 });
-    const remainingMs = 2500;
+    const remainingMs = 1500;
     const { response, elapsedMs } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }, remainingMs);
     expect(response.Status).toBe('FAILED');
     expect(response.Reason).toMatch(/TimeoutError|did not finish/);
@@ -500,13 +500,13 @@ describe('the deadline', () => {
     const { response, elapsedMs } = await h.invoke(
       newHandler({ access }),
       { requestType: 'Create', properties: analystProperties() },
-      4000,
+      2000,
     );
-    expect(deadlines[0] - started).toBeGreaterThanOrEqual(4000 - 800 - 50);
-    expect(deadlines[0] - started).toBeLessThanOrEqual(4000 - 800 + 50);
+    expect(deadlines[0] - started).toBeGreaterThanOrEqual(2000 - 400 - 50);
+    expect(deadlines[0] - started).toBeLessThanOrEqual(2000 - 400 + 50);
     expect(response.Reason).toContain(GUARD_REASON);
-    // The guard fires between the work's deadline and the answer's: here 3.2 s + min(1 s, (3.9 - 3.2) / 2).
-    expect(elapsedMs).toBeGreaterThanOrEqual(3500);
-    expect(elapsedMs).toBeLessThan(3800);
+    // The guard fires between the work's deadline and the answer's: here 1.6 s + min(1 s, (1.9 - 1.6) / 2).
+    expect(elapsedMs).toBeGreaterThanOrEqual(1700);
+    expect(elapsedMs).toBeLessThan(1900);
   });
 });

@@ -6,6 +6,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ApiAccess, FinSpaceUserSettings } from '../../lib';
 import { formatSteps, LocalDeployment, type StepRecord } from '../../testing';
 import { FIXTURE_ENVIRONMENT, FIXTURE_USERS, synthFixture } from '../fixtures/fixture-app';
 
@@ -173,5 +175,36 @@ test('the CLI exits 1 and says how many steps failed when one fails; 2 when it c
     expect(missing.status).toBe(2);
   } finally {
     fs.rmSync(broken, { recursive: true, force: true });
+  }
+}, 60_000);
+
+test('a retained resource (removalPolicy RETAIN) gets no Delete: the escape when FinSpace is gone', async () => {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-retained-'));
+  try {
+    const app = new App({ outdir });
+    const stack = new Stack(app, 'Retained');
+    new FinSpaceUserSettings(stack, 'Kept', {
+      environmentId: FIXTURE_ENVIRONMENT,
+      userId: FIXTURE_USERS.analyst,
+      apiAccess: ApiAccess.ENABLED,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    new FinSpaceUserSettings(stack, 'Revoked', {
+      environmentId: FIXTURE_ENVIRONMENT,
+      userId: FIXTURE_USERS.auditor,
+      onDelete: { apiAccess: ApiAccess.DISABLED },
+    });
+    app.synth();
+    const retained = await LocalDeployment.start({ assemblyDir: outdir });
+    try {
+      expect((await retained.createAll()).every((s) => s.status === 'SUCCESS')).toBe(true);
+      // Only the resource that is not retained gets a Delete: a retained one never needs FinSpace again.
+      const deleted = await retained.deleteAll();
+      expect(deleted.map((s) => s.logicalId.replace(/[0-9A-F]{8}$/, ''))).toEqual(['Revoked']);
+    } finally {
+      await retained.close();
+    }
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
   }
 }, 60_000);

@@ -1,0 +1,51 @@
+/**
+ * The README's promises that are figures: the Guarantees table must state exactly what the hardening tests assert,
+ * the retry table what the policy is, and the links it gives must exist.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { DEFAULT_RETRY_POLICY } from '../lambda/retry';
+import { GUARANTEES } from './hardening/guarantees';
+
+const root = path.join(__dirname, '..');
+const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
+const section = (heading: string) => readme.split(`\n## ${heading}\n`)[1].split('\n## ')[0];
+const n = (value: number) => value.toLocaleString('en-US');
+
+test('the Guarantees table states the asserted figures', () => {
+  const table = section('Guarantees');
+  const { synth, deploy, faults, secrets, nag, leastPrivilege } = GUARANTEES;
+  expect(table).toContain(
+    `${n(synth.generatedInvalid)} generated invalid + ${synth.namedInvalid} named, all rejected; ${synth.generatedValid} generated valid`,
+  );
+  expect(table).toContain(`+ ${synth.tokenCases} with tokens, all accepted`);
+  expect(table).toContain(
+    `${deploy.invalidInputs} invalid inputs, all FAILED, none reached UpdateUser; ${deploy.badServiceAnswers} bad service answers, all FAILED; ${deploy.unanswerableEvents} unanswerable events dropped`,
+  );
+  const failed = faults.failedAtDeadline + faults.failedEarly;
+  expect(table).toContain(
+    `${faults.total} faults, ${faults.total} answered in time: ${faults.survived} survived, ${failed} ended FAILED with their reason (${faults.failedAtDeadline} at the deadline, ${faults.failedEarly} before it)`,
+  );
+  expect(table).toContain(`${secrets.values} secret values, 0 found`);
+  expect(table).toContain(`${nag.findings} findings, ${nag.acknowledgements} acknowledgements (example app)`);
+  expect(table).toContain(`${leastPrivilege.exampleActions} actions (example app), ${leastPrivilege.vpcActions} (in a VPC)`);
+});
+
+test('the retry section states the policy', () => {
+  const retry = section('Retry policy');
+  const s = (ms: number) => (ms >= 1000 ? `${ms / 1000} s` : `${ms} ms`);
+  expect(retry).toContain(
+    `| throttling | ${s(DEFAULT_RETRY_POLICY.throttlingBaseDelayMs)} | doubling | ${s(DEFAULT_RETRY_POLICY.maxDelayMs)} |`,
+  );
+  expect(retry).toContain(
+    `| transient | ${s(DEFAULT_RETRY_POLICY.transientBaseDelayMs)} | doubling | ${s(DEFAULT_RETRY_POLICY.maxDelayMs)} |`,
+  );
+  expect(retry).toContain(`Each attempt has its own ${s(DEFAULT_RETRY_POLICY.attemptTimeoutMs)} timeout`);
+  expect(retry).toContain(`retried fast for **${s(DEFAULT_RETRY_POLICY.unreachableWindowMs)}**`);
+});
+
+test('every relative link in the README points at a file of the project', () => {
+  const links = [...readme.matchAll(/\]\(((?!https?:|#)[^)]+)\)/g)].map((m) => m[1]);
+  expect(links.length).toBeGreaterThan(3);
+  for (const link of links) expect([link, fs.existsSync(path.join(root, link))]).toEqual([link, true]);
+});
