@@ -15,7 +15,7 @@ for (let i = 0; i < n; i++) {
   new FinSpaceUserSettings(stack, `User${i}`, {
     environmentId: 'r4nd0menv1d',
     userId: `u${String(i).padStart(16, '0')}`,
-    type: FinSpaceUserType.APP_USER,
+    userType: FinSpaceUserType.APP_USER,
     firstName: 'Ada',
     lastName: 'Lovelace',
     apiAccess: ApiAccess.ENABLED,

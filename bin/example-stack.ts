@@ -19,7 +19,7 @@ export class FinSpaceUserSettingsStack extends Stack {
     new FinSpaceUserSettings(this, 'Analyst', {
       environmentId: EXAMPLE_ENVIRONMENT_ID,
       userId: 'uAbCdEf0123456789',
-      type: FinSpaceUserType.APP_USER,
+      userType: FinSpaceUserType.APP_USER,
       firstName: 'Ada',
       lastName: 'Lovelace',
       apiAccess: ApiAccess.ENABLED,
@@ -31,7 +31,7 @@ export class FinSpaceUserSettingsStack extends Stack {
     new FinSpaceUserSettings(this, 'Auditor', {
       environmentId: EXAMPLE_ENVIRONMENT_ID,
       userId: 'uAuD1t0r000000000001',
-      type: FinSpaceUserType.APP_USER,
+      userType: FinSpaceUserType.APP_USER,
       apiAccess: ApiAccess.DISABLED,
     });
   }

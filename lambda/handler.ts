@@ -14,7 +14,7 @@ import { sendResponse, type CustomResourceEvent, type CustomResourceResponse } f
 import { FinSpaceAccess } from './finspace-access';
 import { resolveEndpoint } from './finspace-client';
 import { physicalIdOnFailure, runLifecycle, type LifecycleOutcome } from './lifecycle';
-import { newRetryStats, type RetryStats } from './retry';
+import { newRetryStats, retryUntilDeadline, type RetryPolicy, type RetryStats } from './retry';
 import { raceTimeout } from './timeout';
 
 /** The part of Lambda's context the handler uses. */
@@ -27,6 +27,8 @@ export interface LambdaContext {
 export interface HandlerOptions {
   /** @default built from the environment on first use (AWS_REGION, endpoint overrides, role credentials) */
   readonly access?: FinSpaceAccess;
+  /** How the FinSpace calls retry, when `access` is built here. @default DEFAULT_RETRY_POLICY */
+  readonly retryPolicy?: RetryPolicy;
 }
 
 const REQUEST_TYPES = new Set(['Create', 'Update', 'Delete']);
@@ -62,6 +64,7 @@ function envelopeProblem(raw: Record<string, unknown>): string | undefined {
 
 export function createHandler(options: HandlerOptions = {}) {
   let access = options.access;
+  const policy = options.retryPolicy;
   const finSpace = (): FinSpaceAccess => {
     if (!access) {
       const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -71,6 +74,9 @@ export function createHandler(options: HandlerOptions = {}) {
         roleCredentials: fromEnv(),
         roleArn: process.env[ROLE_ARN_ENV],
         httpHandler: new NodeHttpHandler({ connectionTimeout: 3000 }),
+        retry: policy
+          ? (operation, attempt, retryOptions) => retryUntilDeadline(operation, attempt, { ...retryOptions, policy })
+          : undefined,
       });
     }
     return access;

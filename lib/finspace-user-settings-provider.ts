@@ -9,7 +9,7 @@ import { handlerBundleDir } from './handler-asset';
 import { ROLE_ARN_ENV } from './handler-contract';
 
 /** The only IAM action FinSpace's Data API has: everything else is authorized by FinSpace itself. */
-export const GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION = 'finspace-api:GetProgrammaticAccessCredentials';
+const GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION = 'finspace-api:GetProgrammaticAccessCredentials';
 
 /** What Lambda needs to attach the function to a VPC; these EC2 actions support no resource-level scoping. */
 const VPC_NETWORK_INTERFACE_ACTIONS = [
@@ -43,7 +43,7 @@ export interface FinSpaceUserSettingsProviderProps {
    * of a user who may manage users (see the README). If it is mutable, the provider adds exactly the permissions
    * the handler needs; an immutable role must already have them.
    *
-   * @default a new role with only finspace-api:GetProgrammaticAccessCredentials and writing to its log group
+   * @default - a new role with only finspace-api:GetProgrammaticAccessCredentials and writing to its log group
    */
   readonly role?: iam.IRole;
 
@@ -51,28 +51,28 @@ export interface FinSpaceUserSettingsProviderProps {
    * The VPC to run the handler in. It must reach the FinSpace API endpoint and S3 (for CloudFormation's answer).
    * Only then does the role get the network-interface permissions Lambda needs.
    *
-   * @default not in a VPC
+   * @default - not in a VPC
    */
   readonly vpc?: ec2.IVpc;
 
   /**
    * Which subnets of `vpc` to use.
    *
-   * @default the VPC's default selection (private subnets)
+   * @default - the VPC's default selection (private subnets)
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
 
   /**
    * Security groups for the handler in `vpc`.
    *
-   * @default a new security group that allows all outbound traffic
+   * @default - a new security group that allows all outbound traffic
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 
   /**
    * The log group the handler writes to (JSON log format).
    *
-   * @default a new log group kept for `logRetention`
+   * @default - a new log group kept for `logRetention`
    */
   readonly logGroup?: logs.ILogGroup;
 
@@ -104,7 +104,7 @@ export interface InvokeGuardrailOptions {
   /**
    * The one principal that may still invoke and change the handler: the role CloudFormation deploys the stack with.
    *
-   * @default the stack's CloudFormation execution role, as `cdk bootstrap` creates it (DefaultStackSynthesizer)
+   * @default - the stack's CloudFormation execution role, as `cdk bootstrap` creates it (DefaultStackSynthesizer)
    */
   readonly cloudFormationExecutionRole?: iam.IRole;
 }
@@ -117,6 +117,9 @@ const HANDLER_CONTROL_ACTIONS = ['lambda:InvokeFunction', 'lambda:UpdateFunction
  * one by default (`FinSpaceUserSettingsProvider.getOrCreate`), however many settings it declares.
  */
 export class FinSpaceUserSettingsProvider extends Construct {
+  /** The only IAM action FinSpace's Data API has, and the only FinSpace permission the handler's role gets. */
+  static readonly GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION = GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION;
+
   /** The id of the stack-wide default provider, directly under the stack. */
   static readonly DEFAULT_ID = 'FinSpaceUserSettingsProvider';
 
@@ -140,7 +143,7 @@ export class FinSpaceUserSettingsProvider extends Construct {
   }
 
   /** The handler function. */
-  readonly function: lambda.Function;
+  readonly function: lambda.IFunction;
   /** The handler's execution role: register it in FinSpace (see the README). */
   readonly role: iam.IRole;
   /** Where the handler logs. */

@@ -23,40 +23,41 @@ export enum ApiAccess {
 /** Settings of a FinSpace user; each one left out is not sent, so FinSpace keeps its current value. */
 export interface FinSpaceUserSettingsValues {
   /**
-   * The kind of user.
+   * The kind of user (UpdateUser's `type`). Named `userType` so that it reads the same in every CDK language: `type`
+   * is a reserved word in Go and shadows a built-in in Python.
    *
-   * @default not changed
+   * @default - not changed
    */
-  readonly type?: FinSpaceUserType;
+  readonly userType?: FinSpaceUserType;
 
   /**
    * The user's first name: 1 to 50 characters, not blank. Sensitive: never echoed in errors or logs.
    *
-   * @default not changed
+   * @default - not changed
    */
   readonly firstName?: string;
 
   /**
    * The user's last name: 1 to 50 characters, not blank. Sensitive: never echoed in errors or logs.
    *
-   * @default not changed
+   * @default - not changed
    */
   readonly lastName?: string;
 
   /**
    * Whether the user may use the FinSpace Data API.
    *
-   * @default not changed
+   * @default - not changed
    */
   readonly apiAccess?: ApiAccess;
 
   /**
-   * The IAM role that may obtain API credentials for this user (FinSpace accepts roles only), as a role or as
-   * its ARN.
+   * The IAM role that may obtain API credentials for this user (FinSpace accepts roles only). For a role you have
+   * by ARN, use `iam.Role.fromRoleArn(this, 'Id', arn)`.
    *
-   * @default not changed
+   * @default - not changed
    */
-  readonly apiAccessPrincipal?: iam.IRole | string;
+  readonly apiAccessPrincipal?: iam.IRole;
 }
 
 export interface FinSpaceUserSettingsProps extends FinSpaceUserSettingsValues {
@@ -74,14 +75,14 @@ export interface FinSpaceUserSettingsProps extends FinSpaceUserSettingsValues {
    * userId), for example `{ apiAccess: ApiAccess.DISABLED }` to revoke API access. A user that no longer exists
    * counts as done; any other failure fails the Delete, so a revocation never silently does not happen.
    *
-   * @default nothing is sent on delete: the user keeps its settings
+   * @default - nothing is sent on delete: the user keeps its settings
    */
   readonly onDelete?: FinSpaceUserSettingsValues;
 
   /**
    * The provider (handler function, role, logs, VPC) that applies the settings.
    *
-   * @default the stack's default provider, FinSpaceUserSettingsProvider.getOrCreate(this)
+   * @default - the stack's default provider, FinSpaceUserSettingsProvider.getOrCreate(this)
    */
   readonly provider?: FinSpaceUserSettingsProvider;
 
@@ -95,8 +96,7 @@ export interface FinSpaceUserSettingsProps extends FinSpaceUserSettingsValues {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-/** The id of the synth-time warning about FinSpace's end of support (acknowledge it with Annotations.acknowledgeWarning). */
-export const END_OF_SUPPORT_WARNING_ID = 'finspace-user-settings:FinSpaceEndOfSupport';
+const END_OF_SUPPORT_WARNING_ID = 'finspace-user-settings:FinSpaceEndOfSupport';
 
 const warnedStacks = new WeakSet<Stack>();
 
@@ -112,16 +112,22 @@ function warnEndOfSupport(stack: Stack): void {
 
 /** The construct props and the UpdateUser members they become. */
 const SETTING_PROPS: ReadonlyArray<readonly [keyof FinSpaceUserSettingsValues, SettingField]> = [
-  ['type', 'type'],
+  ['userType', 'type'],
   ['firstName', 'firstName'],
   ['lastName', 'lastName'],
   ['apiAccess', 'apiAccess'],
   ['apiAccessPrincipal', 'apiAccessPrincipalArn'],
 ];
 
-function principalArn(principal: iam.IRole | string | undefined): unknown {
-  if (principal !== null && typeof principal === 'object' && 'roleArn' in principal) return principal.roleArn;
-  return principal;
+/** The role's ARN, to check and send; a plain string (possible from JavaScript) is refused with what to pass instead. */
+function principalArn(principal: unknown, label: string, problems: string[]): unknown {
+  if (principal === undefined) return undefined;
+  if (principal !== null && typeof principal === 'object' && 'roleArn' in principal) return (principal as iam.IRole).roleArn;
+  problems.push(
+    `${label} must be an iam.IRole, but got ${typeof principal === 'string' ? 'a string' : String(principal)}. ` +
+      "For a role you have by ARN, pass iam.Role.fromRoleArn(this, 'Id', arn).",
+  );
+  return undefined;
 }
 
 /**
@@ -129,7 +135,20 @@ function principalArn(principal: iam.IRole | string | undefined): unknown {
  * update. The user's id, as FinSpace returns it, is the physical id and the `userId` attribute.
  */
 export class FinSpaceUserSettings extends Construct {
-  /** The id of the user, as UpdateUser returned it (Fn::GetAtt). */
+  /** The custom resource's type in the template. */
+  static readonly RESOURCE_TYPE = RESOURCE_TYPE;
+
+  /**
+   * The id of the synth-time warning about FinSpace's end of support, to acknowledge it:
+   * `Annotations.of(stack).acknowledgeWarning(FinSpaceUserSettings.END_OF_SUPPORT_WARNING_ID, reason)`.
+   */
+  static readonly END_OF_SUPPORT_WARNING_ID = END_OF_SUPPORT_WARNING_ID;
+
+  /**
+   * The id of the user, as UpdateUser returned it (Fn::GetAtt); also the physical id.
+   *
+   * @attribute
+   */
   readonly userId: string;
   /** The FinSpace environment the user is in. */
   readonly environmentId: string;
@@ -150,7 +169,8 @@ export class FinSpaceUserSettings extends Construct {
     const settingsOf = (values: FinSpaceUserSettingsValues | undefined, prefix: string) => {
       const settings: Record<string, unknown> = {};
       for (const [prop, field] of SETTING_PROPS) {
-        const value = prop === 'apiAccessPrincipal' ? principalArn(values?.apiAccessPrincipal) : values?.[prop];
+        const value =
+          prop === 'apiAccessPrincipal' ? principalArn(values?.apiAccessPrincipal, `${prefix}${prop}`, problems) : values?.[prop];
         check(field, value, `${prefix}${prop}`);
         if (value !== undefined) settings[field] = value;
       }

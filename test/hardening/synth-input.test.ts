@@ -8,6 +8,7 @@ import { App, CfnParameter, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as fc from 'fast-check';
 import { FinSpaceUserSettings, type FinSpaceUserSettingsProps } from '../../lib';
+import { withRoles } from '../support/role';
 import { GUARANTEES } from './guarantees';
 
 const VALID = { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' };
@@ -61,7 +62,7 @@ const badPrincipal: fc.Arbitrary<Bad> = fc
   )
   .map((value) => ({ prop: 'apiAccessPrincipal', props: { apiAccessPrincipal: value } }));
 
-const badEnum = (prop: 'type' | 'apiAccess', allowed: string[]) =>
+const badEnum = (prop: 'userType' | 'apiAccess', allowed: string[]) =>
   fc
     .oneof(
       fc.string({ maxLength: 20 }).filter((s) => !allowed.includes(s)),
@@ -75,7 +76,7 @@ const invalid: fc.Arbitrary<Bad> = fc.oneof(
   badString('firstName', 1, 50, false, true),
   badString('lastName', 1, 50, false, true),
   badPrincipal,
-  badEnum('type', ['SUPER_USER', 'APP_USER']),
+  badEnum('userType', ['SUPER_USER', 'APP_USER']),
   badEnum('apiAccess', ['ENABLED', 'DISABLED']),
   badEnum('apiAccess', ['ENABLED', 'DISABLED']).map((b) => ({ prop: 'onDelete.apiAccess', props: { onDelete: b.props } })),
 );
@@ -83,7 +84,7 @@ const invalid: fc.Arbitrary<Bad> = fc.oneof(
 function synthError(props: Record<string, unknown>): Error | undefined {
   const stack = new Stack(new App(), 'S');
   try {
-    new FinSpaceUserSettings(stack, 'Settings', { ...VALID, ...props } as unknown as FinSpaceUserSettingsProps);
+    new FinSpaceUserSettings(stack, 'Settings', withRoles({ ...VALID, ...props }) as unknown as FinSpaceUserSettingsProps);
     return undefined;
   } catch (error) {
     return error as Error;
@@ -117,7 +118,7 @@ test.each<[string, Record<string, unknown>, string]>([
   ['IAM user', { apiAccessPrincipal: 'arn:aws:iam::123456789012:user/alice' }, 'apiAccessPrincipal'],
   ['assumed role', { apiAccessPrincipal: 'arn:aws:sts::123456789012:assumed-role/r/s' }, 'apiAccessPrincipal'],
   ['role ARN with a trailing newline', { apiAccessPrincipal: 'arn:aws:iam::123456789012:role/r\n' }, 'apiAccessPrincipal'],
-  ['lower-case enum', { type: 'app_user' }, 'type'],
+  ['lower-case enum', { userType: 'app_user' }, 'userType'],
   ['empty environment id', { environmentId: '' }, 'environmentId'],
   ['a number for environmentId', { environmentId: 7 }, 'environmentId'],
   ['an object for firstName', { firstName: { first: 'x' } }, 'firstName'],
@@ -143,7 +144,7 @@ test('every generated valid prop is accepted, and tokens pass', () => {
           firstName: validString(1, 50),
           lastName: validString(1, 50),
           apiAccessPrincipal: validPrincipal,
-          type: fc.constantFrom('SUPER_USER', 'APP_USER'),
+          userType: fc.constantFrom('SUPER_USER', 'APP_USER'),
           apiAccess: fc.constantFrom('ENABLED', 'DISABLED'),
         },
         { requiredKeys: ['environmentId', 'userId'] },

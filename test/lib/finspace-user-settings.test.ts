@@ -35,7 +35,7 @@ describe('FinSpaceUserSettings template', () => {
     new FinSpaceUserSettings(stack, 'Settings', {
       environmentId: ENV,
       userId: USER,
-      type: FinSpaceUserType.APP_USER,
+      userType: FinSpaceUserType.APP_USER,
       firstName: 'Ada',
       lastName: 'Lovelace',
       apiAccess: ApiAccess.ENABLED,
@@ -63,13 +63,13 @@ describe('FinSpaceUserSettings template', () => {
     expect(Object.keys(props).sort()).toEqual(['ServiceTimeout', 'ServiceToken', 'apiAccess', 'environmentId', 'userId']);
   });
 
-  test('the ARN string form of apiAccessPrincipal, and a role created in the stack (a token)', () => {
+  test('a role imported by ARN, and a role created in the stack (a token)', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'Role', { assumedBy: new iam.AccountRootPrincipal() });
     new FinSpaceUserSettings(stack, 'A', {
       environmentId: ENV,
       userId: USER,
-      apiAccessPrincipal: 'arn:aws:iam::123456789012:role/path/analyst',
+      apiAccessPrincipal: iam.Role.fromRoleArn(stack, 'Imported', 'arn:aws:iam::123456789012:role/path/analyst'),
     });
     new FinSpaceUserSettings(stack, 'B', { environmentId: ENV, userId: 'uOther', apiAccessPrincipal: role });
     const template = Template.fromStack(stack);

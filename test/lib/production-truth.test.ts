@@ -6,7 +6,9 @@ import { App, CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk from 'aws-cdk-lib';
-import { ApiAccess, END_OF_SUPPORT_WARNING_ID, FinSpaceUserSettings, FinSpaceUserSettingsProvider } from '../../lib';
+import { ApiAccess, FinSpaceUserSettings, FinSpaceUserSettingsProvider } from '../../lib';
+
+const END_OF_SUPPORT_WARNING_ID = FinSpaceUserSettings.END_OF_SUPPORT_WARNING_ID;
 
 const ENV = 'r4nd0menv1d';
 const newStack = (app = new App(), id = 'S') => new Stack(app, id, { env: { account: '123456789012', region: 'us-east-1' } });

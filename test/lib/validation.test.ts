@@ -5,6 +5,7 @@
 import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApiAccess, FinSpaceUserSettings, FinSpaceUserType, type FinSpaceUserSettingsProps } from '../../lib';
+import { withRoles } from '../support/role';
 
 const VALID: FinSpaceUserSettingsProps = { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' };
 
@@ -14,7 +15,7 @@ function synth(
 ) {
   const stack = new Stack(new App(), 'S');
   const extra = scope ? scope(stack) : {};
-  return () => new FinSpaceUserSettings(stack, 'Settings', { ...VALID, ...props, ...extra } as FinSpaceUserSettingsProps);
+  return () => new FinSpaceUserSettings(stack, 'Settings', withRoles({ ...VALID, ...props, ...extra }) as FinSpaceUserSettingsProps);
 }
 
 describe('synth-time validation rejects a bad value, naming the prop and the rule', () => {
@@ -38,9 +39,9 @@ describe('synth-time validation rejects a bad value, naming the prop and the rul
     ],
     ['userId of 27 emoji (27 code points)', { userId: '😀'.repeat(27) }, /userId .* has 27 characters/],
     [
-      'type not in the enum',
-      { type: 'ADMIN' },
-      /type "ADMIN" is not an allowed value; FinSpace requires one of SUPER_USER, APP_USER\. Use FinSpaceUserType/,
+      'userType not in the enum',
+      { userType: 'ADMIN' },
+      /userType "ADMIN" is not an allowed value; FinSpace requires one of SUPER_USER, APP_USER\. Use FinSpaceUserType/,
     ],
     [
       'apiAccess not in the enum',
@@ -92,7 +93,7 @@ describe('synth-time validation rejects a bad value, naming the prop and the rul
   });
 
   test('every problem is reported at once', () => {
-    expect(synth({ userId: '', apiAccess: 'YES', type: 'X' })).toThrow(/userId .*type .*apiAccess /s);
+    expect(synth({ userId: '', apiAccess: 'YES', userType: 'X' })).toThrow(/userId .*userType .*apiAccess /s);
   });
 
   test.each([
@@ -115,6 +116,14 @@ describe('synth-time validation rejects a bad value, naming the prop and the rul
     if (value.trim()) expect(error?.message).not.toContain(value.slice(0, 10));
   });
 
+  test('a plain string (possible from JavaScript) is refused with what to pass instead', () => {
+    const stack = new Stack(new App(), 'S');
+    const props = { ...VALID, apiAccessPrincipal: 'arn:aws:iam::123456789012:role/ok' } as unknown as FinSpaceUserSettingsProps;
+    expect(() => new FinSpaceUserSettings(stack, 'Settings', props)).toThrow(
+      "apiAccessPrincipal must be an iam.IRole, but got a string. For a role you have by ARN, pass iam.Role.fromRoleArn(this, 'Id', arn).",
+    );
+  });
+
   test('an imported role is checked by its ARN', () => {
     expect(
       synth({}, (stack) => ({ apiAccessPrincipal: iam.Role.fromRoleArn(stack, 'R', 'arn:aws:iam::123456789012:role/ok') })),
@@ -131,7 +140,7 @@ describe('synth-time validation accepts every valid value and every token', () =
     ['26 emoji userId (52 UTF-16 units, 26 code points)', { userId: '😀'.repeat(26) }],
     ['userId with inner spaces', { userId: ' a b ' }],
     ['50-character names', { firstName: 'F'.repeat(50), lastName: 'L'.repeat(50) }],
-    ['enums', { type: FinSpaceUserType.SUPER_USER, apiAccess: ApiAccess.DISABLED }],
+    ['enums', { userType: FinSpaceUserType.SUPER_USER, apiAccess: ApiAccess.DISABLED }],
     ['role ARN with a path', { apiAccessPrincipal: 'arn:aws:iam::123456789012:role/service-role/team/analyst' }],
     ['GovCloud role ARN', { apiAccessPrincipal: 'arn:aws-us-gov:iam::123456789012:role/analyst' }],
     ['China role ARN', { apiAccessPrincipal: 'arn:aws-cn:iam::123456789012:role/analyst' }],

@@ -15,7 +15,7 @@ const { FinSpaceEmulator } = require('finspace-user-settings/testing');
 if (typeof FinSpaceEmulator.start !== 'function') throw new Error('testing entry point without FinSpaceEmulator');
 const app = new App({ outdir: 'cdk.out' });
 const stack = new Stack(app, 'Consumer');
-new FinSpaceUserSettings(stack, 'Quant', { environmentId: 'consumerenv1', userId: 'uQuant000000000000001', type: FinSpaceUserType.APP_USER, apiAccess: ApiAccess.ENABLED });
+new FinSpaceUserSettings(stack, 'Quant', { environmentId: 'consumerenv1', userId: 'uQuant000000000000001', userType: FinSpaceUserType.APP_USER, apiAccess: ApiAccess.ENABLED });
 new FinSpaceUserSettings(stack, 'Risk', { environmentId: 'consumerenv1', userId: 'uRisk0000000000000001', apiAccess: ApiAccess.DISABLED });
 app.synth();
 `;

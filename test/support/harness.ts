@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { createHandler, type HandlerOptions } from '../../lambda/handler';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../lambda/retry';
 import { FinSpaceEmulator, type EmulatedUser } from '../../testing/finspace-emulator';
 import { ResponseReceiver, type ReceivedResponse } from '../../testing/response-receiver';
 
@@ -33,9 +34,21 @@ export function defaultUsers(): EmulatedUser[] {
 
 export type Handler = (event: unknown, context: { getRemainingTimeInMillis(): number; logStreamName?: string }) => Promise<void>;
 
+/**
+ * The retry policy of the in-process handler tests: the real one's shape with backoffs 35 to 100 times shorter, so
+ * retries are seen without waiting seconds. The real figures are asserted by test/lambda/retry.test.ts on a fake
+ * clock, and exercised on the bundle by the fault matrix.
+ */
+export const FAST_RETRY_POLICY: RetryPolicy = {
+  ...DEFAULT_RETRY_POLICY,
+  throttlingBaseDelayMs: 100,
+  transientBaseDelayMs: 10,
+  maxDelayMs: 200,
+};
+
 /** A fresh handler, as a cold Lambda container would start it (its own credential cache). */
 export function newHandler(options?: HandlerOptions): Handler {
-  return createHandler(options);
+  return createHandler({ retryPolicy: FAST_RETRY_POLICY, ...options });
 }
 
 export function lambdaContext(remainingMs = 30_000) {
