@@ -16,7 +16,7 @@ export default {
   reporters: ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   concurrency: 2,
-  timeoutMS: 8000,
+  timeoutMS: 5000,
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

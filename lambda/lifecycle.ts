@@ -72,15 +72,15 @@ async function apply(event: CustomResourceEvent, api: UserSettingsApi): Promise<
 async function remove(event: CustomResourceEvent, api: UserSettingsApi): Promise<LifecycleOutcome> {
   const physicalResourceId = event.PhysicalResourceId ?? '';
   const done = { physicalResourceId };
-  // A failed Create's marker, or any id that cannot be a FinSpace user id (CloudFormation makes one up when a
-  // Create never answered), names nothing this resource changed: there is nothing to undo.
-  if (physicalResourceId.startsWith(CREATE_FAILED_PREFIX) || checkField('userId', physicalResourceId) !== undefined) return done;
+  // An id that cannot be a FinSpace user id names nothing this resource changed: a failed Create's marker (always
+  // longer than a user id can be) or the id CloudFormation makes up when a Create never answered.
+  if (checkField('userId', physicalResourceId) !== undefined) return done;
   let request;
   try {
     request = parseProperties(event.ResourceProperties);
   } catch (error) {
     // Nothing was to be sent on Delete, so broken properties leave nothing undone.
-    if (error instanceof InvalidPropertiesError && event.ResourceProperties?.[ON_DELETE_PROPERTY] === undefined) return done;
+    if (error instanceof InvalidPropertiesError && event.ResourceProperties[ON_DELETE_PROPERTY] === undefined) return done;
     throw error;
   }
   if (!request.onDelete || Object.keys(request.onDelete).length === 0) return done;

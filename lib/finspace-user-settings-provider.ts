@@ -118,7 +118,7 @@ const HANDLER_CONTROL_ACTIONS = ['lambda:InvokeFunction', 'lambda:UpdateFunction
  */
 export class FinSpaceUserSettingsProvider extends Construct {
   /** The only IAM action FinSpace's Data API has, and the only FinSpace permission the handler's role gets. */
-  static readonly GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION = GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION;
+  static readonly FINSPACE_IAM_ACTION = GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION;
 
   /** The id of the stack-wide default provider, directly under the stack. */
   static readonly DEFAULT_ID = 'FinSpaceUserSettingsProvider';

