@@ -9,11 +9,14 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { FinSpaceEmulator } from '../testing/finspace-emulator';
+import { describeLambdaNode, nodeForRuntime } from '../testing/lambda-node';
 import { ResponseReceiver } from '../testing/response-receiver';
 import { arg, median, writeResult } from './support';
 
 export const BUNDLE = path.join(__dirname, '..', 'assets', 'finspace-user-settings-handler', 'index.js');
 const ROLE = 'arn:aws:iam::123456789012:role/FinSpaceUserSettingsHandler';
+/** Cold starts are measured on the Node.js Lambda runs (nodejs24.x), the bare baseline on the same binary. */
+const LAMBDA_NODE = nodeForRuntime('nodejs24.x');
 
 /** What a fresh Lambda container does for one Create: load the bundle, run the event, exit. */
 const CREATE_ONCE = `
@@ -61,12 +64,14 @@ function bundleClientOnly(dir: string): string {
 function timeProcess(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
   const started = process.hrtime.bigint();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { env, stdio: 'ignore' });
+    const child = spawn(LAMBDA_NODE.path, args, { env, stdio: 'ignore' });
     child.on('exit', (code) => (code === 0 ? resolve(Number(process.hrtime.bigint() - started) / 1e6) : reject(new Error(`exit ${code}`))));
   });
 }
 
 export interface ColdStartFigures {
+  /** The Node.js the handler and the bare baseline ran on: the runtime's (nodejs24.x), when one can be had. */
+  readonly node: string;
   readonly bundleBytes: number;
   readonly runs: number;
   readonly nodeBareMedianMs: number;
@@ -125,6 +130,7 @@ export async function runColdStart(runs: number): Promise<ColdStartFigures> {
     const plainHttpFloorMedianMs = median(floor);
     const clientOnlyMedianMs = median(clientOnly);
     return {
+      node: describeLambdaNode(LAMBDA_NODE),
       bundleBytes: fs.statSync(BUNDLE).size,
       runs,
       nodeBareMedianMs,

@@ -6,6 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { FinSpaceEmulator } from '../testing/finspace-emulator';
+import { nodeForRuntime } from '../testing/lambda-node';
 import { ResponseReceiver } from '../testing/response-receiver';
 import { writeResult } from './support';
 import { BUNDLE } from './cold-start';
@@ -22,6 +23,8 @@ const events = JSON.parse(process.env.EVENTS);
 `;
 
 export interface MemoryFigures {
+  /** The Node.js version the handler process ran on (the runtime's, nodejs24.x, when one can be had). */
+  readonly node: string;
   readonly peakRssMb: number;
   readonly heapUsedMb: number;
   readonly statuses: string[];
@@ -72,8 +75,9 @@ export async function runMemory(): Promise<MemoryFigures> {
         ResourceProperties: { ...props, type: 'SUPER_USER' },
       },
     ];
+    const lambdaNode = nodeForRuntime('nodejs24.x');
     const usage = await new Promise<{ maxRssKb: number; heapUsed: number }>((resolve, reject) => {
-      const child = spawn(process.execPath, ['-e', LIFECYCLE], {
+      const child = spawn(lambdaNode.path, ['-e', LIFECYCLE], {
         env: { PATH: process.env.PATH, ...emulator.lambdaEnvironment(ROLE), BUNDLE, EVENTS: JSON.stringify(events) },
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       });
@@ -84,6 +88,7 @@ export async function runMemory(): Promise<MemoryFigures> {
       child.once('exit', (code) => reject(new Error(`handler process exited (${code}) before reporting`)));
     });
     return {
+      node: lambdaNode.version,
       peakRssMb: usage.maxRssKb / 1024,
       heapUsedMb: usage.heapUsed / 1024 / 1024,
       statuses: ['create', 'update', 'delete'].map((k) => receiver.response(k)?.Status ?? 'NO ANSWER'),

@@ -18,6 +18,7 @@ test('storm: every policy with a handful of events', async () => {
 
 test('cold start and bundle', async () => {
   const figures = await runColdStart(2);
+  expect(figures.node).toMatch(/^Node\.js 24\.\d+\.\d+ \(the template's nodejs24\.x\)$/);
   expect(figures.bundleBytes).toBeGreaterThan(10_000);
   expect(figures.coldCreateMedianMs).toBeGreaterThan(0);
   expect(figures.ratio).toBeGreaterThan(0);
@@ -28,6 +29,7 @@ test('cold start and bundle', async () => {
 test('memory through Create, Update, Delete', async () => {
   const figures = await runMemory();
   expect(figures.statuses).toEqual(['SUCCESS', 'SUCCESS', 'SUCCESS']);
+  expect(figures.node).toMatch(/^24\./);
   expect(figures.peakRssMb).toBeGreaterThan(0);
 }, 60_000);
 
