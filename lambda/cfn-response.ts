@@ -101,6 +101,8 @@ export interface SendOptions {
   readonly deadline: number;
   /** @default 6 */
   readonly maxAttempts?: number;
+  /** @default ANSWER_RETRY_POLICY */
+  readonly policy?: RetryPolicy;
 }
 
 /**
@@ -138,8 +140,8 @@ export async function sendResponse(responseUrl: string, response: CustomResource
       },
       {
         // The first attempt is made however little time is left: an answer that may be cut off beats none.
-        deadline: Math.max(options.deadline, Date.now() + ANSWER_RETRY_POLICY.minAttemptMs),
-        policy: ANSWER_RETRY_POLICY,
+        deadline: Math.max(options.deadline, Date.now() + (options.policy ?? ANSWER_RETRY_POLICY).minAttemptMs),
+        policy: options.policy ?? ANSWER_RETRY_POLICY,
         maxAttempts: options.maxAttempts ?? 6,
         classify: () => 'transient',
       },

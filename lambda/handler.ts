@@ -29,6 +29,8 @@ export interface HandlerOptions {
   readonly access?: FinSpaceAccess;
   /** How the FinSpace calls retry, when `access` is built here. @default DEFAULT_RETRY_POLICY */
   readonly retryPolicy?: RetryPolicy;
+  /** How the answer PUT retries. @default ANSWER_RETRY_POLICY */
+  readonly answerRetryPolicy?: RetryPolicy;
 }
 
 const REQUEST_TYPES = new Set(['Create', 'Update', 'Delete']);
@@ -131,7 +133,7 @@ export function createHandler(options: HandlerOptions = {}) {
       transient: stats.transient,
       elapsedMs: Date.now() - startedAt,
     });
-    await sendResponse(raw.ResponseURL, response, { deadline: answerDeadline });
+    await sendResponse(raw.ResponseURL, response, { deadline: answerDeadline, policy: options.answerRetryPolicy });
   };
 }
 

@@ -4,6 +4,7 @@
  * (test/testing, test/hardening/fault-matrix) run the bundle instead, in Lambda-like processes.
  */
 import { randomUUID } from 'node:crypto';
+import { ANSWER_RETRY_POLICY } from '../../lambda/cfn-response';
 import { createHandler, type HandlerOptions } from '../../lambda/handler';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from '../../lambda/retry';
 import { FinSpaceEmulator, type EmulatedUser } from '../../testing/finspace-emulator';
@@ -46,9 +47,18 @@ export const FAST_RETRY_POLICY: RetryPolicy = {
   maxDelayMs: 200,
 };
 
+/** Likewise for the answer PUT (its real policy is tested in test/lambda/cfn-response.test.ts). */
+export const FAST_ANSWER_RETRY_POLICY: RetryPolicy = {
+  ...ANSWER_RETRY_POLICY,
+  throttlingBaseDelayMs: 10,
+  transientBaseDelayMs: 10,
+  maxDelayMs: 50,
+  minAttemptMs: 200,
+};
+
 /** A fresh handler, as a cold Lambda container would start it (its own credential cache). */
 export function newHandler(options?: HandlerOptions): Handler {
-  return createHandler({ retryPolicy: FAST_RETRY_POLICY, ...options });
+  return createHandler({ retryPolicy: FAST_RETRY_POLICY, answerRetryPolicy: FAST_ANSWER_RETRY_POLICY, ...options });
 }
 
 export function lambdaContext(remainingMs = 30_000) {
