@@ -1,4 +1,4 @@
-// Writes mutation/SUMMARY.md from Stryker's JSON report (reports/mutation/mutation.json): the score per file and per
+// Writes mutation/SUMMARY.md from Stryker's JSON reports (reports/mutation/*.json, one per group): the score per file and per
 // folder, and every surviving mutant with the one-line reason it is left, from mutation/reasons.json (keyed by file,
 // mutator, original and replacement, so that moving code does not lose a reason). A survivor without a reason is
 // listed as one that needs a test.
@@ -7,7 +7,14 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const report = JSON.parse(fs.readFileSync(path.join(root, 'reports', 'mutation', 'mutation.json'), 'utf8'));
+const reportDir = path.join(root, 'reports', 'mutation');
+const report = { files: {} };
+for (const name of fs
+  .readdirSync(reportDir)
+  .filter((f) => f.endsWith('.json'))
+  .sort()) {
+  Object.assign(report.files, JSON.parse(fs.readFileSync(path.join(reportDir, name), 'utf8')).files);
+}
 const reasonsPath = path.join(root, 'mutation', 'reasons.json');
 const reasons = fs.existsSync(reasonsPath) ? JSON.parse(fs.readFileSync(reasonsPath, 'utf8')) : {};
 const elapsed = process.argv[2];

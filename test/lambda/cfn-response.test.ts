@@ -1,7 +1,13 @@
 /**
  * The answer to CloudFormation: its shape, its size limit and the retried PUT, against a real HTTP receiver.
  */
-import { MAX_RESPONSE_BYTES, sendResponse, serializeResponse, type CustomResourceResponse } from '../../lambda/cfn-response';
+import {
+  ANSWER_RETRY_POLICY,
+  MAX_RESPONSE_BYTES,
+  sendResponse,
+  serializeResponse,
+  type CustomResourceResponse,
+} from '../../lambda/cfn-response';
 import { ResponseReceiver } from '../../testing/response-receiver';
 
 const base: CustomResourceResponse = {
@@ -59,4 +65,62 @@ test('gives up at its deadline and reports it, without throwing or naming the UR
   const logged = quiet.flatMap((s) => s.mock.calls.flat()).join('\n');
   expect(logged).toContain('could not deliver the answer');
   expect(logged).not.toContain(url);
+});
+
+test('an answer that fits is sent as it is; one that does not keeps as much of the Reason as fits', () => {
+  expect(serializeResponse(base)).toBe(JSON.stringify(base));
+  const long = { ...base, Reason: 'x'.repeat(MAX_RESPONSE_BYTES) };
+  const body = serializeResponse(long);
+  expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+  expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_RESPONSE_BYTES - 40);
+  expect(JSON.parse(body).Reason).toMatch(/^x+ \[truncated\]$/);
+  // Without a Reason there is nothing to shorten: the answer goes as it is.
+  const noReason = { ...base, Reason: undefined, Data: { userId: 'u'.repeat(5000) } };
+  expect(serializeResponse(noReason)).toBe(JSON.stringify(noReason));
+  expect(MAX_RESPONSE_BYTES).toBe(4096);
+});
+
+test('a ResponseURL that is not a URL cannot be answered: reported, not thrown', async () => {
+  expect(await sendResponse('not a url', base, { deadline: Date.now() + 1000 })).toBe(false);
+  const logged = quiet.flatMap((s) => s.mock.calls.flat()).join('\n');
+  expect(logged).toContain('ResponseURL is not a URL; CloudFormation cannot be answered');
+});
+
+test('at most 6 attempts by default, each logged with its outcome and number; maxAttempts changes that', async () => {
+  receiver.failNext(1000);
+  const fast = { ...ANSWER_RETRY_POLICY, transientBaseDelayMs: 1, throttlingBaseDelayMs: 1, maxDelayMs: 1 };
+  expect(await sendResponse(receiver.url('six'), base, { deadline: Date.now() + 20_000, policy: fast })).toBe(false);
+  const warnings = quiet[0].mock.calls.map((c) => JSON.parse(String(c[0])));
+  expect(warnings.map((w) => [w.attempt, w.outcome])).toEqual([1, 2, 3, 4, 5, 6].map((n) => [n, 'HTTP 503']));
+  const errors = quiet[1].mock.calls.map((c) => JSON.parse(String(c[0])));
+  expect(errors.at(-1)).toEqual({
+    level: 'ERROR',
+    message: 'could not deliver the answer to CloudFormation',
+    requestId: 'r1',
+    attempts: 6,
+  });
+  quiet[0].mockClear();
+  expect(await sendResponse(receiver.url('two'), base, { deadline: Date.now() + 20_000, policy: fast, maxAttempts: 2 })).toBe(false);
+  expect(quiet[0].mock.calls).toHaveLength(2);
+});
+
+test('a connection that is refused is an outcome too (its code), and retried', async () => {
+  const closed = await ResponseReceiver.start();
+  const url = closed.url('gone');
+  await closed.close();
+  const fast = { ...ANSWER_RETRY_POLICY, transientBaseDelayMs: 1, maxDelayMs: 1 };
+  expect(await sendResponse(url, base, { deadline: Date.now() + 5000, policy: fast, maxAttempts: 2 })).toBe(false);
+  const warnings = quiet[0].mock.calls.map((c) => JSON.parse(String(c[0])));
+  expect(warnings.map((w) => w.outcome)).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
+});
+
+test('the real answer policy: 200 ms doubling to 4 s, 10 s per attempt, at least 1 s left for one', () => {
+  expect(ANSWER_RETRY_POLICY).toEqual({
+    throttlingBaseDelayMs: 200,
+    transientBaseDelayMs: 200,
+    maxDelayMs: 4000,
+    attemptTimeoutMs: 10_000,
+    minAttemptMs: 1000,
+    unreachableWindowMs: Infinity,
+  });
 });

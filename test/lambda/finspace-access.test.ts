@@ -98,3 +98,118 @@ test('an answer without complete credentials fails with what to do', async () =>
     'GetProgrammaticAccessCredentials for FinSpace environment "envA" answered without complete credentials; retry the deployment, and report it if it persists.',
   );
 });
+
+describe('what a failure tells the user to do', () => {
+  const failed = async (fault: Parameters<FinSpaceEmulator['injectFault']>[0]) => {
+    emulator.injectFault(fault);
+    try {
+      await update(access(), 'envA');
+    } catch (error) {
+      return error as Error & { code: string };
+    }
+    throw new Error('expected a failure');
+  };
+
+  test.each([
+    [
+      'ResourceNotFoundException',
+      404,
+      'The user must already exist: FinSpaceUserSettings changes settings, it does not create users. Check userId and environmentId.',
+    ],
+    ['ValidationException', 400, 'FinSpace rejected a setting; correct the value it names.'],
+    ['ConflictException', 409, 'Another change to this user is in progress or conflicts; retry the deployment.'],
+    ['InternalServerException', 418, 'Retry the deployment; report it if it persists.'],
+  ])('%s: the operation, the user, the service message and reason, the request id, and the advice', async (name, status, advice) => {
+    const error = await failed({ operation: 'UpdateUser', status, errorType: name, message: 'service says no', times: 1000 });
+    expect(error.name).toBe('FinSpaceCallError');
+    expect(error.code).toBe(name);
+    expect(error.message).toMatch(
+      new RegExp(
+        `^UpdateUser failed for user "u1" in FinSpace environment "envA" \\(request id [0-9a-f-]{36}\\): ${name}: service says no\\. `,
+      ),
+    );
+    expect(error.message.endsWith(advice)).toBe(true);
+  });
+
+  test('a reason from the service is quoted', async () => {
+    emulator.injectFault({ operation: 'UpdateUser', status: 400 });
+    const error = await (async () => {
+      try {
+        await access().updateUser('envA', { userId: 'u1', firstName: '' }, { deadline: Date.now() + 5000 });
+      } catch (e) {
+        return e as Error;
+      }
+      throw new Error('expected a failure');
+    })();
+    expect(error.message).toContain('ValidationException: injected ValidationException.');
+    emulator.clearFaults();
+    const real = await access()
+      .updateUser('envA', { userId: 'u1', firstName: '' }, { deadline: Date.now() + 5000 })
+      .catch((e: Error) => e);
+    expect((real as Error).message).toContain('ValidationException: firstName must have length between 1 and 50 (reason: INVALID_LENGTH)');
+  });
+
+  test('AccessDenied on the credentials names the role and the registration; on UpdateUser, the missing permission', async () => {
+    const denied = await failed({ operation: 'GetProgrammaticAccessCredentials', status: 403, message: 'no' });
+    expect(denied.message).toBe(
+      `GetProgrammaticAccessCredentials failed for FinSpace environment "envA" (request id ${denied.message.match(/request id ([0-9a-f-]{36})/)![1]}): AccessDeniedException: no. ` +
+        `FinSpace environment "envA" does not accept the handler's role ${ROLE} as an API access principal. Register the role in the FinSpace environment as the API access principal (apiAccessPrincipalArn, with apiAccess ENABLED) of a FinSpace user who may manage users: a superuser, or a member of a permission group with the ManageUsersAndGroups permission.`,
+    );
+    const forbidden = await failed({ operation: 'UpdateUser', status: 403, message: 'no' });
+    expect(forbidden.message).toContain(
+      `The FinSpace user that the handler's role ${ROLE} acts as in environment "envA" may not manage users. Register the role`,
+    );
+  });
+
+  test("credentials rejected twice: check that the role's API access is still enabled", async () => {
+    const error = await failed({
+      operation: 'UpdateUser',
+      status: 403,
+      errorType: 'UnrecognizedClientException',
+      message: 'The security token included in the request is invalid.',
+      times: 2,
+    });
+    expect(error.message).toContain(
+      `FinSpace rejected fresh temporary credentials for the handler's role ${ROLE}; check that its API access is still ENABLED.`,
+    );
+    expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
+  });
+
+  test('without a role ARN configured, messages say "the handler\'s role"', async () => {
+    const role = emulator.roleCredentials(ROLE);
+    const anonymous = new FinSpaceAccess({
+      region: 'us-east-1',
+      endpoint: emulator.endpoint,
+      roleCredentials: async () => role,
+      httpHandler: http,
+    });
+    emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', status: 403, message: 'no' });
+    await expect(anonymous.updateUser('envA', { userId: 'u1' }, { deadline: Date.now() + 5000 })).rejects.toThrow(
+      'FinSpace environment "envA" does not accept the handler\'s role as an API access principal.',
+    );
+  });
+});
+
+describe('isRejectedCredentials', () => {
+  test('a 403 with a credentials error name or message, nothing else', async () => {
+    const { isRejectedCredentials } = await import('../../lambda/finspace-access');
+    const { FinSpaceDataServiceError } = await import('../../lambda/finspace-client');
+    const e = (name: string, message: string, status = 403) => new FinSpaceDataServiceError(name, message, { status });
+    for (const name of [
+      'ExpiredTokenException',
+      'ExpiredToken',
+      'UnrecognizedClientException',
+      'InvalidClientTokenId',
+      'InvalidSignatureException',
+      'SignatureDoesNotMatch',
+      'InvalidAccessKeyId',
+    ]) {
+      expect([name, isRejectedCredentials(e(name, 'x'))]).toEqual([name, true]);
+    }
+    expect(isRejectedCredentials(e('AccessDeniedException', 'The security token expired'))).toBe(true);
+    expect(isRejectedCredentials(e('AccessDeniedException', 'Signature mismatch'))).toBe(true);
+    expect(isRejectedCredentials(e('AccessDeniedException', 'not permitted'))).toBe(false);
+    expect(isRejectedCredentials(e('ExpiredTokenException', 'x', 400))).toBe(false);
+    expect(isRejectedCredentials(new Error('ExpiredTokenException'))).toBe(false);
+  });
+});

@@ -13,6 +13,7 @@ import {
   OTHER_USER_ID,
   TARGET_USER_ID,
   type Handler,
+  lambdaContext,
 } from '../support/harness';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { FinSpaceAccess } from '../../lambda/finspace-access';
@@ -508,5 +509,91 @@ describe('the deadline', () => {
     // The guard fires between the work's deadline and the answer's: here 1.6 s + min(1 s, (1.9 - 1.6) / 2).
     expect(elapsedMs).toBeGreaterThanOrEqual(1700);
     expect(elapsedMs).toBeLessThan(1900);
+  });
+});
+
+describe('what the handler logs and answers', () => {
+  const logged = () => h.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+
+  test('one line when a request arrives and one when it is answered, with the counts; ERROR for a failure', async () => {
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 2 });
+    await h.invoke(handler, {
+      requestType: 'Create',
+      properties: analystProperties(),
+      requestId: 'req-logs',
+      logicalResourceId: 'Analyst',
+    });
+    const lines = logged();
+    expect(lines[0]).toEqual({
+      level: 'INFO',
+      message: 'request received',
+      requestType: 'Create',
+      logicalResourceId: 'Analyst',
+      requestId: 'req-logs',
+    });
+    const answer = lines.find((l) => l.message === 'answering CloudFormation')!;
+    expect(answer).toMatchObject({
+      level: 'INFO',
+      status: 'SUCCESS',
+      physicalResourceId: TARGET_USER_ID,
+      attempts: 4,
+      throttled: 2,
+      transient: 0,
+    });
+    expect(typeof answer.elapsedMs).toBe('number');
+    h.logs.length = 0;
+    const { response } = await h.invoke(handler, {
+      requestType: 'Delete',
+      physicalResourceId: TARGET_USER_ID,
+      properties: analystProperties({ onDelete: { userType: 'X' } }),
+    });
+    expect(response.Reason).toContain('(log stream 2026/11/28/[$LATEST]0123456789abcdef)');
+    expect(logged().find((l) => l.message === 'answering CloudFormation')).toMatchObject({
+      level: 'ERROR',
+      status: 'FAILED',
+      physicalResourceId: TARGET_USER_ID,
+    });
+  });
+
+  test('names are redacted from a reason wherever they come from: new or old properties, onDelete; one-letter ones are left', async () => {
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'Ada Lovelace, Oldname, Byron, X-Y and Q rejected' });
+    const { response } = await h.invoke(handler, {
+      requestType: 'Update',
+      physicalResourceId: TARGET_USER_ID,
+      properties: analystProperties({ lastName: 'Q', onDelete: { firstName: 'X-Y' } }),
+      oldProperties: analystProperties({ firstName: 'Oldname', lastName: 'Byron' }),
+    });
+    expect(response.Reason).toContain('ValidationException: (redacted) Lovelace, (redacted), (redacted), (redacted) and Q rejected');
+  });
+
+  test('a request without a ResponseURL is logged and dropped', async () => {
+    const { event } = h.event({ requestType: 'Create', properties: analystProperties() });
+    await handler({ ...event, ResponseURL: 42 }, lambdaContext());
+    await handler({ ...event, ResponseURL: '' }, lambdaContext());
+    expect(logged().filter((l) => l.message === 'request without ResponseURL ignored')).toHaveLength(2);
+    expect(logged()[0]).toMatchObject({ level: 'ERROR', requestType: 'Create' });
+    expect(h.receiver.puts).toHaveLength(0);
+  });
+
+  test('an Update or Delete without what it must carry is answered FAILED, naming it', async () => {
+    const cases: Array<[Record<string, unknown>, string]> = [
+      [{ RequestType: 'Delete' }, 'A Delete request must carry PhysicalResourceId.'],
+      [
+        { RequestType: 'Update', PhysicalResourceId: TARGET_USER_ID, OldResourceProperties: 'x' },
+        'An Update request must carry OldResourceProperties.',
+      ],
+      [
+        { RequestType: 'Update', PhysicalResourceId: TARGET_USER_ID, OldResourceProperties: null },
+        'An Update request must carry OldResourceProperties.',
+      ],
+      [{ ResourceProperties: null }, 'The request lacks ResourceProperties.'],
+      [{ StackId: '' }, 'The request lacks StackId; it is not a CloudFormation custom-resource request.'],
+    ];
+    for (const [override, reason] of cases) {
+      const { key, event } = h.event({ requestType: 'Create', properties: analystProperties() });
+      const { response } = await h.invokeEvent(handler, key, { ...event, PhysicalResourceId: undefined, ...override });
+      expect(response.Reason).toBe(`${reason} (log stream 2026/11/28/[$LATEST]0123456789abcdef)`);
+    }
+    expect(h.emulator.requests).toHaveLength(0);
   });
 });

@@ -61,7 +61,13 @@ export function newHandler(options?: HandlerOptions): Handler {
   return createHandler({ retryPolicy: FAST_RETRY_POLICY, answerRetryPolicy: FAST_ANSWER_RETRY_POLICY, ...options });
 }
 
-export function lambdaContext(remainingMs = 30_000) {
+/**
+ * The time a test invocation has: ample for the fast retry policies, and short enough that a handler that would retry
+ * forever ends at its deadline within the test (so a mutant that breaks a loop fails fast instead of hanging).
+ */
+export const TEST_REMAINING_MS = 6000;
+
+export function lambdaContext(remainingMs = TEST_REMAINING_MS) {
   const end = Date.now() + remainingMs;
   return {
     getRemainingTimeInMillis: () => end - Date.now(),
@@ -137,13 +143,13 @@ export class Harness {
   async invoke(
     handler: Handler,
     init: EventInit,
-    remainingMs = 30_000,
+    remainingMs = TEST_REMAINING_MS,
   ): Promise<{ response: ReceivedResponse; elapsedMs: number; event: ReturnType<Harness['event']>['event'] }> {
     const { key, event } = this.event(init);
     return this.invokeEvent(handler, key, event, remainingMs);
   }
 
-  async invokeEvent(handler: Handler, key: string, event: unknown, remainingMs = 30_000) {
+  async invokeEvent(handler: Handler, key: string, event: unknown, remainingMs = TEST_REMAINING_MS) {
     const started = Date.now();
     await handler(event, lambdaContext(remainingMs));
     const elapsedMs = Date.now() - started;

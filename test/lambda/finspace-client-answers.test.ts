@@ -1,0 +1,158 @@
+/**
+ * How the client reads what a server answers, against a scripted HTTP server on 127.0.0.1: error names from the
+ * header or the body, messages, reasons, Retry-After in seconds or as a date, bodies that are not JSON, and what it
+ * sends (path encoding, query, JSON body).
+ */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { FinSpaceDataClient, FinSpaceDataServiceError } from '../../lambda/finspace-client';
+import { classify } from '../../lambda/retry';
+
+interface Scripted {
+  readonly delayMs?: number;
+  readonly status: number;
+  readonly headers?: Record<string, string>;
+  readonly body?: string;
+}
+
+let server: http.Server;
+let next: Scripted;
+const seen: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const answer = next;
+      setTimeout(() => res.writeHead(answer.status, answer.headers ?? {}).end(answer.body ?? ''), answer.delayMs ?? 0);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+});
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const client = () =>
+  new FinSpaceDataClient({
+    region: 'eu-west-1',
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token' },
+  });
+
+async function failure(answer: Scripted): Promise<FinSpaceDataServiceError> {
+  next = answer;
+  try {
+    await client().updateUser({ userId: 'u1', apiAccess: 'ENABLED' });
+  } catch (error) {
+    return error as FinSpaceDataServiceError;
+  }
+  throw new Error('expected a failure');
+}
+
+test('what is sent: PUT /user/{id} with the id encoded, a JSON body of the given members, signed for the region', async () => {
+  next = { status: 200, body: '{"userId":"a b"}' };
+  await expect(client().updateUser({ userId: "a b/c'd", firstName: 'Ada', clientToken: 't' })).resolves.toEqual({ userId: 'a b' });
+  const request = seen.at(-1)!;
+  expect([request.method, request.url]).toEqual(['PUT', '/user/a%20b%2Fc%27d']);
+  expect(JSON.parse(request.body)).toEqual({ firstName: 'Ada', clientToken: 't' });
+  expect(request.headers['content-type']).toBe('application/json');
+  expect(request.headers['content-length']).toBe(String(Buffer.byteLength(request.body)));
+  expect(request.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/finspace-api\/aws4_request, /);
+  expect(request.headers['x-amz-security-token']).toBe('token');
+
+  next = { status: 200, body: '{"credentials":{}}' };
+  await client().getProgrammaticAccessCredentials({ environmentId: 'env 1', durationInMinutes: 15 });
+  expect(seen.at(-1)).toMatchObject({
+    method: 'GET',
+    url: '/credentials/programmatic?durationInMinutes=15&environmentId=env%201',
+    body: '',
+  });
+});
+
+test('the error name comes from x-amzn-ErrorType (without its suffix or namespace), else the body, else the status', async () => {
+  expect((await failure({ status: 400, headers: { 'x-amzn-errortype': 'ValidationException:http://internal/' }, body: '{}' })).name).toBe(
+    'ValidationException',
+  );
+  expect(
+    (await failure({ status: 400, headers: { 'x-amzn-errortype': 'com.amazonaws.finspace#ConflictException' }, body: '{}' })).name,
+  ).toBe('ConflictException');
+  expect((await failure({ status: 400, body: '{"__type":"aws.finspace#ValidationException"}' })).name).toBe('ValidationException');
+  expect((await failure({ status: 403, body: '{"code":"AccessDeniedException"}' })).name).toBe('AccessDeniedException');
+  expect((await failure({ status: 502, body: '' })).name).toBe('InternalServerException');
+  expect((await failure({ status: 418, body: '' })).name).toBe('Http418Error');
+});
+
+test('message, reason, request id and fault, as the SDK shapes a ServiceException', async () => {
+  const error = await failure({
+    status: 404,
+    headers: { 'x-amzn-errortype': 'ResourceNotFoundException', 'x-amzn-requestid': 'req-123' },
+    body: '{"message":"User u1 does not exist","reason":"USER_NOT_FOUND"}',
+  });
+  expect(error).toBeInstanceOf(FinSpaceDataServiceError);
+  expect([error.message, error.reason, error.$metadata, error.$fault]).toEqual([
+    'User u1 does not exist',
+    'USER_NOT_FOUND',
+    { httpStatusCode: 404, requestId: 'req-123' },
+    'client',
+  ]);
+  expect((await failure({ status: 500, body: '{"Message":"capital M"}' })).message).toBe('capital M');
+  const bare = await failure({ status: 503, body: 'Service Unavailable' });
+  expect([bare.message, bare.reason, bare.$fault]).toEqual(['UpdateUser answered HTTP 503', undefined, 'server']);
+  expect(classify(bare)).toBe('transient');
+  expect((await failure({ status: 400, body: '{"message":7,"reason":7}' })).reason).toBeUndefined();
+});
+
+test('Retry-After in seconds or as an HTTP date; a bad one is ignored', async () => {
+  expect((await failure({ status: 429, headers: { 'retry-after': '2' } })).retryAfterMs).toBe(2000);
+  expect((await failure({ status: 429, headers: { 'retry-after': '0.5' } })).retryAfterMs).toBe(500);
+  expect((await failure({ status: 429, headers: { 'retry-after': '-3' } })).retryAfterMs).toBe(0);
+  const date = new Date(Date.now() + 3000).toUTCString();
+  const fromDate = (await failure({ status: 429, headers: { 'retry-after': date } })).retryAfterMs!;
+  expect(fromDate).toBeGreaterThan(1000);
+  expect(fromDate).toBeLessThanOrEqual(3000);
+  expect((await failure({ status: 429, headers: { 'retry-after': new Date(Date.now() - 60_000).toUTCString() } })).retryAfterMs).toBe(0);
+  expect((await failure({ status: 429, headers: { 'retry-after': 'soon' } })).retryAfterMs).toBeUndefined();
+  expect((await failure({ status: 429 })).retryAfterMs).toBeUndefined();
+});
+
+test('a success whose body is not a JSON object is a DeserializationError; an empty one is an empty object', async () => {
+  for (const body of ['[1]', 'null', '"text"', '{"userId":']) {
+    const error = await failure({ status: 200, body });
+    expect([error.name, error.message, error.$metadata.httpStatusCode]).toEqual([
+      'DeserializationError',
+      'UpdateUser answered HTTP 200 with a body that is not a JSON object',
+      200,
+    ]);
+    expect(classify(error)).toBeUndefined();
+  }
+  next = { status: 204, body: '' };
+  await expect(client().updateUser({ userId: 'u1' })).resolves.toEqual({});
+  next = { status: 200, body: '   ' };
+  await expect(client().updateUser({ userId: 'u1' })).resolves.toEqual({});
+});
+
+test('the regional endpoint by default (amazonaws.com.cn in China); the attempt timeout is per client unless a call sets it', async () => {
+  expect(new FinSpaceDataClient({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }).endpoint.href).toBe(
+    'https://finspace-api.us-east-1.amazonaws.com/',
+  );
+  expect(new FinSpaceDataClient({ region: 'cn-north-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } }).endpoint.href).toBe(
+    'https://finspace-api.cn-north-1.amazonaws.com.cn/',
+  );
+  const quick = new FinSpaceDataClient({
+    region: 'us-east-1',
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    credentials: { accessKeyId: 'a', secretAccessKey: 'b' },
+    defaultTimeoutMs: 100,
+  });
+  next = { status: 200, body: '{}', delayMs: 400 };
+  await expect(quick.updateUser({ userId: 'u1' })).rejects.toMatchObject({
+    name: 'TimeoutError',
+    message: 'UpdateUser did not complete within 100 ms',
+  });
+  next = { status: 200, body: '{"userId":"u1"}', delayMs: 200 };
+  await expect(quick.updateUser({ userId: 'u1' }, { timeoutMs: 2000 })).resolves.toEqual({ userId: 'u1' });
+});
