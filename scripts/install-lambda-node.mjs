@@ -56,8 +56,10 @@ if (!pin) {
 const [name, version, integrity] = pin;
 if (installed() === `v${version}`) process.exit(0);
 
-const work = fs.mkdtempSync(path.join(root, 'node_modules', '.cache', 'lambda-node-download-'));
+let work;
 try {
+  fs.mkdirSync(path.join(root, 'node_modules', '.cache'), { recursive: true });
+  work = fs.mkdtempSync(path.join(root, 'node_modules', '.cache', 'lambda-node-download-'));
   execFileSync('npm', ['pack', `${name}@${version}`, '--pack-destination', work, '--silent'], { stdio: ['ignore', 'ignore', 'inherit'] });
   const tarball = path.join(work, `${name}-${version}.tgz`);
   const digest = `sha512-${createHash('sha512').update(fs.readFileSync(tarball)).digest('base64')}`;
@@ -71,5 +73,5 @@ try {
     `could not install ${name}@${version} (${error.message}); local runs of the handler use this machine's Node.js ${process.version} instead.`,
   );
 } finally {
-  fs.rmSync(work, { recursive: true, force: true });
+  if (work) fs.rmSync(work, { recursive: true, force: true });
 }
