@@ -20,6 +20,8 @@ test('cold start and bundle', async () => {
   const figures = await runColdStart(2);
   expect(figures.node).toMatch(/^Node\.js 24\.\d+\.\d+ \(the template's nodejs24\.x\)$/);
   expect(figures.bundleBytes).toBeGreaterThan(10_000);
+  // The README promises a handler bundle of at most 100 KB.
+  expect(figures.bundleBytes).toBeLessThanOrEqual(100 * 1024);
   expect(figures.coldCreateMedianMs).toBeGreaterThan(0);
   expect(figures.ratio).toBeGreaterThan(0);
   expect(figures.clientOnlyMedianMs).toBeGreaterThan(0);

@@ -2,7 +2,7 @@
  * What a user meets in AWS, told at synth: FinSpace's end of support as one acknowledgeable warning per stack, the
  * removal policy that lets a stack outlive FinSpace, and the guardrail statement of the threat model.
  */
-import { App, CfnOutput, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnOutput, CfnWaitConditionHandle, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk from 'aws-cdk-lib';
@@ -22,6 +22,7 @@ describe('the end-of-support warning', () => {
     const a = newStack(app, 'A');
     const b = newStack(app, 'B');
     const untouched = newStack(app, 'C');
+    new CfnWaitConditionHandle(untouched, 'SomethingElse');
     for (let i = 0; i < 3; i++) new FinSpaceUserSettings(a, `U${i}`, { environmentId: ENV, userId: `u${i}` });
     new FinSpaceUserSettings(b, 'U', { environmentId: ENV, userId: 'u' });
     for (const stack of [a, b]) {
