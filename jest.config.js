@@ -11,4 +11,6 @@ module.exports = {
   globalSetup: '<rootDir>/test/global-setup.js',
   globalTeardown: '<rootDir>/test/global-teardown.js',
   testTimeout: 30000,
+  // Jest's default is one worker per core but one; most of this suite waits on timers, sockets and child processes.
+  maxWorkers: 2,
 };
