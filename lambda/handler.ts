@@ -36,10 +36,9 @@ export interface HandlerOptions {
 const REQUEST_TYPES = new Set(['Create', 'Update', 'Delete']);
 const ENVELOPE_FIELDS = ['RequestType', 'ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'] as const;
 
-function log(level: 'INFO' | 'WARN' | 'ERROR', message: string, fields: Record<string, unknown> = {}): void {
+function log(level: 'INFO' | 'ERROR', message: string, fields: Record<string, unknown> = {}): void {
   const line = JSON.stringify({ level, message, ...fields });
   if (level === 'ERROR') console.error(line);
-  else if (level === 'WARN') console.warn(line);
   else console.info(line);
 }
 

@@ -41,6 +41,11 @@ export class ResponseReceiver {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
+        // A pre-signed S3 URL for a PUT accepts nothing else.
+        if (req.method !== 'PUT') {
+          res.writeHead(403).end();
+          return;
+        }
         if (this.rejectNext > 0) {
           this.rejectNext--;
           res.writeHead(503).end();

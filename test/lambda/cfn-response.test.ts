@@ -124,3 +124,59 @@ test('the real answer policy: 200 ms doubling to 4 s, 10 s per attempt, at least
     unreachableWindowMs: Infinity,
   });
 });
+
+describe('transport', () => {
+  const fast = { ...ANSWER_RETRY_POLICY, transientBaseDelayMs: 1, maxDelayMs: 1, attemptTimeoutMs: 300, minAttemptMs: 100 };
+  const outcomes = () => quiet[0].mock.calls.map((c) => JSON.parse(String(c[0])).outcome);
+
+  test('an https ResponseURL goes over TLS (node:https), an http one over node:http', async () => {
+    const closed = await ResponseReceiver.start();
+    const port = new URL(closed.url()).port;
+    await closed.close();
+    expect(await sendResponse(`https://127.0.0.1:${port}/x`, base, { deadline: Date.now() + 2000, policy: fast, maxAttempts: 1 })).toBe(
+      false,
+    );
+    expect(outcomes()).toEqual(['ECONNREFUSED']);
+  });
+
+  test('the answer is a PUT: the receiver, like a pre-signed S3 URL, refuses anything else', async () => {
+    const url = receiver.url('method');
+    const refused = await fetch(url, { method: 'POST', body: '{}' });
+    expect(refused.status).toBe(403);
+    expect(await sendResponse(url, base, { deadline: Date.now() + 2000 })).toBe(true);
+    expect(receiver.response('method')?.Status).toBe('FAILED');
+  });
+
+  test('a PUT that is never answered is abandoned at its attempt timeout, and the sender returns in time', async () => {
+    const silent = (await import('node:http')).createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { port } = silent.address() as import('node:net').AddressInfo;
+      const started = Date.now();
+      expect(await sendResponse(`http://127.0.0.1:${port}/x`, base, { deadline: Date.now() + 1500, policy: fast, maxAttempts: 2 })).toBe(
+        false,
+      );
+      expect(Date.now() - started).toBeLessThan(1500);
+      expect(outcomes()).toEqual(['no answer within 300 ms', 'no answer within 300 ms']);
+    } finally {
+      silent.closeAllConnections();
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  test('what is logged: WARN per refused attempt, ERROR when it gives up or the URL is no URL', async () => {
+    receiver.failNext(1);
+    await sendResponse(receiver.url('logged'), base, { deadline: Date.now() + 5000, policy: fast });
+    expect(JSON.parse(String(quiet[0].mock.calls[0][0]))).toEqual({
+      level: 'WARN',
+      message: 'answer to CloudFormation not accepted',
+      attempt: 1,
+      outcome: 'HTTP 503',
+    });
+    await sendResponse('::', base, { deadline: Date.now() + 1000 });
+    expect(JSON.parse(String(quiet[1].mock.calls.at(-1)![0]))).toEqual({
+      level: 'ERROR',
+      message: 'ResponseURL is not a URL; CloudFormation cannot be answered',
+    });
+  });
+});

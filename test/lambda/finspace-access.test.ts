@@ -213,3 +213,14 @@ describe('isRejectedCredentials', () => {
     expect(isRejectedCredentials(new Error('ExpiredTokenException'))).toBe(false);
   });
 });
+
+test('credentials missing any one part are incomplete', async () => {
+  for (const credentials of [
+    { secretAccessKey: 'B', sessionToken: 'C' },
+    { accessKeyId: 'A', sessionToken: 'C' },
+    { accessKeyId: 'A', secretAccessKey: 'B' },
+  ]) {
+    emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', rawBody: JSON.stringify({ credentials }) });
+    await expect(update(access(), 'envA')).rejects.toThrow('answered without complete credentials');
+  }
+});

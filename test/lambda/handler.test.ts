@@ -466,6 +466,9 @@ describe('an endpoint that is gone', () => {
     );
     expect(response.Reason).toContain('AWS ended support for Amazon FinSpace on 2026-10-07');
     expect(response.Reason).toContain('removalPolicy RETAIN');
+    expect(response.Reason).toContain(
+      'check the region, the endpoint override (AWS_ENDPOINT_URL_FINSPACE_DATA) and, in a VPC, the route to the endpoint.',
+    );
   });
 
   test('one that does not know the operation (404, not ResourceNotFoundException) fails at once', async () => {
@@ -553,6 +556,9 @@ describe('what the handler logs and answers', () => {
       status: 'FAILED',
       physicalResourceId: TARGET_USER_ID,
     });
+    // ERROR lines go to console.error (Lambda's JSON log level), INFO lines to console.info.
+    expect(jest.mocked(console.error).mock.calls.flat().join('\n')).toContain('"status":"FAILED"');
+    expect(jest.mocked(console.info).mock.calls.flat().join('\n')).toContain('"message":"request received"');
   });
 
   test('names are redacted from a reason wherever they come from: new or old properties, onDelete; one-letter ones are left', async () => {

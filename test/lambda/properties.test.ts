@@ -67,3 +67,9 @@ test('a setting that is not a string is named with its kind', () => {
     'lastName must be a string, but got a number; FinSpace requires 1 to 50 characters with at least one non-whitespace character. Give a non-blank name of at most 50 characters, or omit the setting to leave the name unchanged.',
   ]);
 });
+
+test('several unknown onDelete keys are listed, comma-separated', () => {
+  expect(problemsOf({ environmentId: 'e', userId: 'u', onDelete: { a: 1, b: 2 } })).toEqual([
+    'Unknown onDelete properties "a", "b"; allowed: type, firstName, lastName, apiAccess, apiAccessPrincipalArn.',
+  ]);
+});
