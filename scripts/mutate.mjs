@@ -8,4 +8,5 @@ for (const group of groups) {
   console.log(`mutation group ${group}: ${Math.round((Date.now() - started) / 60_000)} min`);
   if (run.status !== 0) process.exit(run.status ?? 1);
 }
+spawnSync(process.execPath, ['scripts/mutation-paths.mjs'], { stdio: 'inherit' });
 spawnSync(process.execPath, ['scripts/mutation-summary.mjs'], { stdio: 'inherit' });
