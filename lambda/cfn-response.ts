@@ -75,7 +75,7 @@ function putOnce(url: URL, body: string, timeoutMs: number): Promise<void> {
           if (status >= 200 && status < 300) resolve();
           else reject(new AnswerNotAccepted(`HTTP ${status}`));
         });
-        response.on('error', reject);
+        response.on('error', (error: NodeJS.ErrnoException) => reject(new AnswerNotAccepted(error.code ?? error.message)));
       },
     );
     request.on('timeout', () => request.destroy(new AnswerNotAccepted(`no answer within ${timeoutMs} ms`)));
@@ -118,6 +118,7 @@ export async function sendResponse(responseUrl: string, response: CustomResource
     console.error(JSON.stringify({ level: 'ERROR', message: 'ResponseURL is not a URL; CloudFormation cannot be answered' }));
     return false;
   }
+  const policy = options.policy ?? ANSWER_RETRY_POLICY;
   let attempt = 0;
   try {
     await retryUntilDeadline(
@@ -140,8 +141,8 @@ export async function sendResponse(responseUrl: string, response: CustomResource
       },
       {
         // The first attempt is made however little time is left: an answer that may be cut off beats none.
-        deadline: Math.max(options.deadline, Date.now() + (options.policy ?? ANSWER_RETRY_POLICY).minAttemptMs),
-        policy: options.policy ?? ANSWER_RETRY_POLICY,
+        deadline: Math.max(options.deadline, Date.now() + policy.minAttemptMs),
+        policy,
         maxAttempts: options.maxAttempts ?? 6,
         classify: () => 'transient',
       },

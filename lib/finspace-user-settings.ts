@@ -98,12 +98,9 @@ export interface FinSpaceUserSettingsProps extends FinSpaceUserSettingsValues {
 
 const END_OF_SUPPORT_WARNING_ID = 'finspace-user-settings:FinSpaceEndOfSupport';
 
-const warnedStacks = new WeakSet<Stack>();
-
-/** Once per stack: FinSpace's status, as an acknowledgeable warning. */
+/** Once per stack: FinSpace's status, as an acknowledgeable warning (the stack's own metadata says if it has it). */
 function warnEndOfSupport(stack: Stack): void {
-  if (warnedStacks.has(stack)) return;
-  warnedStacks.add(stack);
+  if (stack.node.metadata.some((entry) => typeof entry.data === 'string' && entry.data.includes(END_OF_SUPPORT_WARNING_ID))) return;
   Annotations.of(stack).addWarningV2(
     END_OF_SUPPORT_WARNING_ID,
     `This stack applies Amazon FinSpace user settings. ${FINSPACE_STATUS} Deployments fail once the FinSpace Data API endpoint is gone.`,
