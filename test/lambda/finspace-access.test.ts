@@ -4,6 +4,8 @@
  */
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { FinSpaceAccess } from '../../lambda/finspace-access';
+import { FinSpaceDataServiceError } from '../../lambda/finspace-client';
+import type { RetryRunner } from '../../lambda/retry';
 import { FinSpaceEmulator } from '../../testing/finspace-emulator';
 
 const ROLE = 'arn:aws:iam::123456789012:role/handler';
@@ -25,7 +27,7 @@ afterEach(async () => {
   await emulator.close();
 });
 
-function access(options: { durationInMinutes?: number; refreshMarginMs?: number } = {}) {
+function access(options: { durationInMinutes?: number; refreshMarginMs?: number; retry?: RetryRunner } = {}) {
   const role = emulator.roleCredentials(ROLE);
   return new FinSpaceAccess({
     region: 'us-east-1',
@@ -223,4 +225,21 @@ test('credentials missing any one part are incomplete', async () => {
     emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', rawBody: JSON.stringify({ credentials }) });
     await expect(update(access(), 'envA')).rejects.toThrow('answered without complete credentials');
   }
+});
+
+test('the credentials call keeps to the timeout the retry loop gives each attempt', async () => {
+  emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', delayMs: 3000 });
+  const once: RetryRunner = (_operation, attempt) => attempt(200);
+  const started = Date.now();
+  await expect(update(access({ retry: once }), 'envA')).rejects.toThrow('GetProgrammaticAccessCredentials did not complete within 200 ms');
+  expect(Date.now() - started).toBeLessThan(2000);
+});
+
+test('a service error without a request id is told without one', async () => {
+  const refused: RetryRunner = async () => {
+    throw new FinSpaceDataServiceError('ConflictException', 'busy', { status: 409 });
+  };
+  await expect(update(access({ retry: refused }), 'envA')).rejects.toThrow(
+    /^GetProgrammaticAccessCredentials failed for FinSpace environment "envA": ConflictException: busy\. Another change/,
+  );
 });

@@ -14,6 +14,7 @@ import {
   TARGET_USER_ID,
   type Handler,
   lambdaContext,
+  TEST_REMAINING_MS,
 } from '../support/harness';
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { FinSpaceAccess } from '../../lambda/finspace-access';
@@ -543,7 +544,9 @@ describe('what the handler logs and answers', () => {
       throttled: 2,
       transient: 0,
     });
-    expect(typeof answer.elapsedMs).toBe('number');
+    // The time since the request arrived: the throttled retries' few milliseconds, not a timestamp.
+    expect(answer.elapsedMs).toBeGreaterThanOrEqual(0);
+    expect(answer.elapsedMs).toBeLessThan(TEST_REMAINING_MS);
     h.logs.length = 0;
     const { response } = await h.invoke(handler, {
       requestType: 'Delete',
@@ -562,14 +565,22 @@ describe('what the handler logs and answers', () => {
   });
 
   test('names are redacted from a reason wherever they come from: new or old properties, onDelete; one-letter ones are left', async () => {
-    h.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'Ada Lovelace, Oldname, Byron, X-Y and Q rejected' });
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'Ada Lovelace, Oldname, Byron, Jo and Q rejected' });
     const { response } = await h.invoke(handler, {
       requestType: 'Update',
       physicalResourceId: TARGET_USER_ID,
-      properties: analystProperties({ lastName: 'Q', onDelete: { firstName: 'X-Y' } }),
+      properties: analystProperties({ lastName: 'Q', onDelete: { firstName: 'Jo' } }),
       oldProperties: analystProperties({ firstName: 'Oldname', lastName: 'Byron' }),
     });
     expect(response.Reason).toContain('ValidationException: (redacted) Lovelace, (redacted), (redacted), (redacted) and Q rejected');
+  });
+
+  test('a null onDelete is refused with its rule, not a crash', async () => {
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ onDelete: null }) });
+    expect(response.Status).toBe('FAILED');
+    expect(response.Reason).toContain('onDelete');
+    expect(response.Reason).not.toMatch(/TypeError|Cannot read/);
+    expect(h.emulator.requests).toHaveLength(0);
   });
 
   test('a request without a ResponseURL is logged and dropped', async () => {

@@ -119,6 +119,20 @@ test('the last backoff is shortened so one more attempt fits; with no room left 
   );
 });
 
+test('the counts tell throttling from transient failures, and the time is measured from when the stats started', async () => {
+  const { clock, options, failing } = fakeTime(0.5);
+  clock.t = 40_000;
+  const stats = newRetryStats(clock.t);
+  const errors = [throttled, serverError, serverError, throttled, serverError];
+  const error = await caught(retryUntilDeadline('UpdateUser', failing(errors, 'never'), options(100_000, { stats, maxAttempts: 5 })));
+  expect(stats).toEqual({ attempts: 5, throttled: 2, transient: 3, startedAt: 40_000 });
+  // Half of each ceiling: 1750 (throttled, retry 0), 100 and 200 (transient), 3000 (throttled, retry 3, capped at 6 s).
+  expect(clock.sleeps).toEqual([1750, 100, 200, 3000]);
+  expect(error.message).toMatch(
+    /^UpdateUser gave up at the deadline: 5 FinSpace calls over 5\.[01] s, 2 of them throttled \(429\) and 3 transient/,
+  );
+});
+
 test('a final error is thrown as it is, after one attempt', async () => {
   const { clock, options, failing } = fakeTime(1);
   const stats = newRetryStats(0);
