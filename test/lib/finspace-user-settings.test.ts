@@ -209,10 +209,26 @@ describe('FinSpaceUserSettings template', () => {
     );
   });
 
-  test('a timeout outside 30..900 seconds is rejected with the rule', () => {
+  test('a timeout outside 30..900 seconds is rejected with the rule; both ends are allowed', () => {
     const stack = newStack();
     expect(() => new FinSpaceUserSettingsProvider(stack, 'P', { timeout: Duration.seconds(10) })).toThrow(
       /timeout is 10 s; it must be 30 to 900 seconds/,
+    );
+    expect(() => new FinSpaceUserSettingsProvider(stack, 'P29', { timeout: Duration.seconds(29) })).toThrow(/timeout is 29 s/);
+    expect(() => new FinSpaceUserSettingsProvider(stack, 'P901', { timeout: Duration.seconds(901) })).toThrow(/timeout is 901 s/);
+    expect(() => new FinSpaceUserSettingsProvider(stack, 'P30', { timeout: Duration.seconds(30) })).not.toThrow();
+    expect(() => new FinSpaceUserSettingsProvider(stack, 'P900', { timeout: Duration.seconds(900) })).not.toThrow();
+  });
+
+  test('subnets or security groups without a VPC are rejected with what to do', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 1, natGateways: 0 });
+    const securityGroups = [new ec2.SecurityGroup(stack, 'Sg', { vpc })];
+    expect(() => new FinSpaceUserSettingsProvider(stack, 'P', { securityGroups })).toThrow(
+      'TestStack/P: vpcSubnets and securityGroups need vpc; pass the VPC, or leave them out.',
+    );
+    expect(() => new FinSpaceUserSettingsProvider(stack, 'P2', { vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } })).toThrow(
+      /vpcSubnets and securityGroups need vpc/,
     );
   });
 });

@@ -5,6 +5,7 @@
 import { App, CfnParameter, Fn, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { ApiAccess, FinSpaceUserSettings, FinSpaceUserType, type FinSpaceUserSettingsProps } from '../../lib';
+import { isSensitive, RULES, type FieldName } from '../../lib/finspace-rules';
 import { withRoles } from '../support/role';
 
 const VALID: FinSpaceUserSettingsProps = { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' };
@@ -82,6 +83,11 @@ describe('synth-time validation rejects a bad value, naming the prop and the rul
     ['null environmentId', { environmentId: null }, /environmentId must be a string, but got null/],
     ['missing userId', { userId: undefined }, /userId is required/],
     ['bad onDelete setting', { onDelete: { apiAccess: 'OFF' } }, /onDelete\.apiAccess "OFF" is not an allowed value/],
+    [
+      'an array where a string belongs',
+      { userId: ['u1'] },
+      /userId must be a string, but got an array; FinSpace requires 1 to 26 characters/,
+    ],
   ];
 
   test.each(cases)('%s', (_name, props, message) => {
@@ -92,8 +98,16 @@ describe('synth-time validation rejects a bad value, naming the prop and the rul
     expect(synth({ userId: '' })).toThrow(/^Invalid FinSpaceUserSettings S\/Settings: /);
   });
 
-  test('every problem is reported at once', () => {
+  test('every problem is reported at once, one sentence after another', () => {
     expect(synth({ userId: '', apiAccess: 'YES', userType: 'X' })).toThrow(/userId .*userType .*apiAccess /s);
+    expect(synth({ userId: '', userType: 'X' })).toThrow('(GetUser/ListUsers return it). userType "X" is not an allowed value');
+  });
+
+  test('a long value is shown by its first 64 code points, then an ellipsis', () => {
+    // 65 code points, 129 UTF-16 units: cut by code point, and only past 64.
+    const long = `${'𝒳'.repeat(64)}Z`;
+    expect(synth({ environmentId: long })).toThrow(`environmentId "${'𝒳'.repeat(64)}…" has 65 characters`);
+    expect(synth({ environmentId: 'e'.repeat(64) })).toThrow(`environmentId "${'e'.repeat(64)}" has 64 characters`);
   });
 
   test.each([
@@ -122,6 +136,15 @@ describe('synth-time validation rejects a bad value, naming the prop and the rul
     expect(() => new FinSpaceUserSettings(stack, 'Settings', props)).toThrow(
       "apiAccessPrincipal must be an iam.IRole, but got a string. For a role you have by ARN, pass iam.Role.fromRoleArn(this, 'Id', arn).",
     );
+  });
+
+  test.each([
+    [null, 'null'],
+    [42, '42'],
+  ])('%j as principal is refused, naming what it got', (principal, shown) => {
+    const stack = new Stack(new App(), 'S');
+    const props = { ...VALID, apiAccessPrincipal: principal } as unknown as FinSpaceUserSettingsProps;
+    expect(() => new FinSpaceUserSettings(stack, 'Settings', props)).toThrow(`apiAccessPrincipal must be an iam.IRole, but got ${shown}. `);
   });
 
   test('an imported role is checked by its ARN', () => {
@@ -159,4 +182,8 @@ describe('synth-time validation accepts every valid value and every token', () =
       })),
     ).not.toThrow();
   });
+});
+
+test('only the members the model marks sensitive are: firstName and lastName', () => {
+  expect((Object.keys(RULES) as FieldName[]).filter(isSensitive)).toEqual(['firstName', 'lastName']);
 });
