@@ -544,3 +544,233 @@ describe('state', () => {
     emulator = await FinSpaceEmulator.start();
   });
 });
+
+describe('what each refusal says, as FinSpace would', () => {
+  const put = async (body: string, credentials?: AwsCredentialIdentity) =>
+    signedRequest(emulator.endpoint, credentials ?? (await adminCredentials()), { method: 'PUT', path: '/user/u1', body });
+  const refusal = (status: number, errorType: string, message: string, reason?: string) => ({
+    status,
+    errorType,
+    body: reason ? { message, reason } : { message },
+  });
+
+  test('each model constraint names the member and the rule', async () => {
+    const admin = await adminCredentials();
+    const cases: Array<[Record<string, unknown>, ReturnType<typeof refusal>]> = [
+      [{ type: 'ROOT' }, refusal(400, 'ValidationException', 'type must be one of SUPER_USER, APP_USER', 'INVALID_ENUM')],
+      [{ apiAccess: 'YES' }, refusal(400, 'ValidationException', 'apiAccess must be one of ENABLED, DISABLED', 'INVALID_ENUM')],
+      [{ firstName: '' }, refusal(400, 'ValidationException', 'firstName must have length between 1 and 50', 'INVALID_LENGTH')],
+      [{ lastName: ' ' }, refusal(400, 'ValidationException', 'lastName must satisfy pattern .*\\S.*', 'INVALID_PATTERN')],
+      [{ firstName: 7 }, refusal(400, 'ValidationException', 'firstName must be a string', 'INVALID_TYPE')],
+      [
+        { apiAccessPrincipalArn: 'arn:aws:iam::123456789012:user/alice' },
+        refusal(
+          400,
+          'ValidationException',
+          'apiAccessPrincipalArn must satisfy pattern ^arn:aws[a-z\\-]*:iam::\\d{12}:role\\/?[a-zA-Z_0-9+=,.@\\-_/]+$',
+          'INVALID_PATTERN',
+        ),
+      ],
+      [{ clientToken: '' }, refusal(400, 'ValidationException', 'clientToken must have length between 1 and 128', 'INVALID_LENGTH')],
+      [
+        { emailAddress: 'a@b.c', status: 'X' },
+        refusal(400, 'ValidationException', 'Unknown members: emailAddress, status', 'UNKNOWN_MEMBER'),
+      ],
+    ];
+    for (const [members, answer] of cases) expect(await put(JSON.stringify(members), admin)).toMatchObject(answer);
+    const longId = await signedRequest(emulator.endpoint, admin, { method: 'PUT', path: `/user/${'u'.repeat(27)}`, body: '{}' });
+    expect(longId).toMatchObject(refusal(400, 'ValidationException', 'userId must have length between 1 and 26', 'INVALID_LENGTH'));
+  });
+
+  test('bodies that are not a JSON object', async () => {
+    const admin = await adminCredentials();
+    expect(await put('{not json', admin)).toMatchObject(refusal(400, 'SerializationException', 'The request body is not valid JSON'));
+    for (const body of ['5', '"text"', '[1]', 'null']) {
+      expect(await put(body, admin)).toMatchObject(refusal(400, 'SerializationException', 'The request body must be a JSON object'));
+    }
+  });
+
+  test('who may not do what', async () => {
+    const role = emulator.roleCredentials(ROLE);
+    expect(await put('{}', role)).toMatchObject(
+      refusal(403, 'AccessDeniedException', 'FinSpace user operations need the temporary credentials of GetProgrammaticAccessCredentials'),
+    );
+    const admin = await adminCredentials();
+    const more = await signedRequest(emulator.endpoint, admin, { path: '/credentials/programmatic', query: { environmentId: 'env1' } });
+    expect(more).toMatchObject(
+      refusal(403, 'AccessDeniedException', 'GetProgrammaticAccessCredentials must be called with IAM credentials'),
+    );
+    const stranger = 'arn:aws:iam::123456789012:role/stranger';
+    const denied = await signedRequest(emulator.endpoint, emulator.roleCredentials(stranger), {
+      path: '/credentials/programmatic',
+      query: { environmentId: 'env1' },
+    });
+    expect(denied).toMatchObject(
+      refusal(403, 'AccessDeniedException', `${stranger} is not the API access principal of an enabled user in environment env1`),
+    );
+    emulator.putUser('env1', { userId: 'app', type: 'APP_USER', apiAccess: 'ENABLED', apiAccessPrincipalArn: stranger });
+    const app = await signedRequest(emulator.endpoint, emulator.roleCredentials(stranger), {
+      path: '/credentials/programmatic',
+      query: { environmentId: 'env1' },
+    });
+    const appCredentials = app.body.credentials as AwsCredentialIdentity;
+    expect(await put('{}', appCredentials)).toMatchObject(
+      refusal(403, 'AccessDeniedException', 'The caller does not have permission ManageUsersAndGroups'),
+    );
+    emulator.putUser('env1', { userId: 'app', type: 'APP_USER', apiAccess: 'DISABLED', apiAccessPrincipalArn: stranger });
+    expect(await put('{}', appCredentials)).toMatchObject(
+      refusal(403, 'AccessDeniedException', 'The user these credentials act as no longer has API access'),
+    );
+    emulator.expireIssuedCredentials();
+    expect(await put('{}', admin)).toMatchObject(
+      refusal(403, 'ExpiredTokenException', 'The security token included in the request is expired'),
+    );
+  });
+
+  test('credentials: environmentId and durationInMinutes rules; access key ids as AWS shapes them', async () => {
+    const role = emulator.roleCredentials(ROLE);
+    const ask = (query: Record<string, string>) => signedRequest(emulator.endpoint, role, { path: '/credentials/programmatic', query });
+    expect(await ask({ environmentId: '' })).toMatchObject(
+      refusal(400, 'ValidationException', 'environmentId must have length between 1 and 26', 'INVALID_LENGTH'),
+    );
+    expect(await ask({ environmentId: 'env1', durationInMinutes: '0' })).toMatchObject(
+      refusal(400, 'ValidationException', 'durationInMinutes must be between 1 and 60', 'INVALID_RANGE'),
+    );
+    expect(role.accessKeyId).toMatch(/^ASIA[0-9A-F]{16}$/);
+    expect((await adminCredentials()).accessKeyId).toMatch(/^ASIA[0-9A-F]{16}$/);
+  });
+
+  test('signatures: what is missing or wrong', async () => {
+    const role = emulator.roleCredentials(ROLE);
+    const credentialsPath = '/credentials/programmatic?environmentId=env1';
+    const raw = (headers: Record<string, string>) =>
+      fetch(`${emulator.endpoint}${credentialsPath}`, { headers }).then(async (r) => ({
+        status: r.status,
+        errorType: r.headers.get('x-amzn-errortype')?.split(':')[0],
+        body: (await r.json()) as Record<string, unknown>,
+      }));
+    expect(await raw({})).toEqual(refusal(403, 'MissingAuthenticationTokenException', 'Missing or malformed SigV4 Authorization header'));
+    const authorization = (key: string, signed: string) =>
+      `AWS4-HMAC-SHA256 Credential=${key}/20261129/us-east-1/finspace-api/aws4_request, SignedHeaders=${signed}, Signature=${'a'.repeat(64)}`;
+    for (const missing of ['host', 'x-amz-date']) {
+      const signed = ['host', 'x-amz-date'].filter((h) => h !== missing).join(';');
+      expect(await raw({ authorization: authorization(role.accessKeyId, signed), 'x-amz-date': '20261129T000000Z' })).toEqual(
+        refusal(403, 'InvalidSignatureException', `'${missing}' must be a signed header`),
+      );
+    }
+    const expired = refusal(
+      403,
+      'InvalidSignatureException',
+      'Signature expired: the request time is not within 5 minutes of the server time',
+    );
+    expect(await raw({ authorization: authorization(role.accessKeyId, 'host;x-amz-date'), 'x-amz-date': 'garbage' })).toEqual(expired);
+    const old = await signedRequest(emulator.endpoint, role, {
+      path: '/credentials/programmatic',
+      query: { environmentId: 'env1' },
+      signingDate: new Date(Date.now() - 6 * 60_000),
+    });
+    expect(old).toMatchObject(expired);
+    const otherRegion = await signedRequest(emulator.endpoint, role, {
+      path: '/credentials/programmatic',
+      query: { environmentId: 'env1' },
+      region: 'eu-west-1',
+    });
+    expect(otherRegion).toMatchObject(
+      refusal(403, 'InvalidSignatureException', "Credential should be scoped to a valid region, not 'eu-west-1'"),
+    );
+    const invalidToken = refusal(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
+    const probe = (credentials: AwsCredentialIdentity, extraHeaders?: Record<string, string>) =>
+      signedRequest(emulator.endpoint, credentials, { path: '/credentials/programmatic', query: { environmentId: 'env1' }, extraHeaders });
+    // An unknown key is refused whether or not it comes with a session token.
+    expect(await probe({ accessKeyId: 'ASIANOTISSUED0000000', secretAccessKey: 's' })).toMatchObject(invalidToken);
+    expect(await probe({ ...role, sessionToken: 'other' })).toMatchObject(invalidToken);
+    // The right token, but outside the signature.
+    expect(await probe({ ...role, sessionToken: undefined }, { 'x-amz-security-token': role.sessionToken })).toMatchObject(
+      refusal(403, 'InvalidSignatureException', "'x-amz-security-token' must be a signed header"),
+    );
+    expect(await probe({ ...role, secretAccessKey: 'wrong' })).toMatchObject(
+      refusal(403, 'InvalidSignatureException', 'The request signature we calculated does not match the signature you provided.'),
+    );
+  });
+
+  test('routes: only the three operations, by exact method and path', async () => {
+    const admin = await adminCredentials();
+    const unknown = (method: string, path: string) => refusal(404, 'UnknownOperationException', `no operation for ${method} ${path}`);
+    const call = (method: string, path: string) =>
+      signedRequest(emulator.endpoint, admin, { method, path, body: method === 'GET' ? undefined : '{}' });
+    expect(await call('PUT', '/credentials/programmatic')).toMatchObject(unknown('PUT', '/credentials/programmatic'));
+    expect(await call('DELETE', '/user/u1')).toMatchObject(unknown('DELETE', '/user/u1'));
+    expect(await call('GET', '/v1/user/u1')).toMatchObject(unknown('GET', '/v1/user/u1'));
+    expect(await call('GET', '/user/u1/extra')).toMatchObject(unknown('GET', '/user/u1/extra'));
+  });
+
+  test('answers: JSON content type; an error type only on errors; throttling with an empty body', async () => {
+    const admin = await adminCredentials();
+    const ok = await getUser(emulator.endpoint, admin, 'u1');
+    expect([ok.status, ok.headers.get('content-type'), ok.headers.get('x-amzn-errortype')]).toEqual([200, 'application/json', null]);
+    const missing = await getUser(emulator.endpoint, admin, 'nobody');
+    expect(missing.headers.get('content-type')).toBe('application/json');
+    emulator.injectFault({ operation: 'GetUser', rawBody: '{}' });
+    expect((await getUser(emulator.endpoint, admin, 'u1')).headers.get('content-type')).toBe('application/json');
+    emulator.setRateLimit({ requestsPerSecond: 0.001, burst: 1 });
+    expect((await getUser(emulator.endpoint, admin, 'u1')).status).toBe(200); // exactly one token: taken
+    const throttled = await getUser(emulator.endpoint, admin, 'u1');
+    expect([throttled.status, throttled.errorType, throttled.body]).toEqual([429, 'ThrottlingException', {}]);
+  });
+
+  test('an error inside the emulator is a 500 naming it, not a request left hanging', async () => {
+    // A path label that is not valid percent-encoding cannot be decoded.
+    const answer = await fetch(`${emulator.endpoint}/user/%E0%A4%A`);
+    expect([answer.status, answer.headers.get('x-amzn-errortype')?.split(':')[0], await answer.json()]).toEqual([
+      500,
+      'InternalServerException',
+      { message: 'emulator error: URI malformed' },
+    ]);
+  });
+
+  test('a clientToken is remembered for 10 minutes, then the token is free again', async () => {
+    const admin = await adminCredentials();
+    const now = Date.now();
+    const at = (offsetMs: number, body: string) => {
+      jest.spyOn(Date, 'now').mockReturnValue(now + offsetMs);
+      return signedRequest(emulator.endpoint, admin, { method: 'PUT', path: '/user/u1', body, signingDate: new Date(now + offsetMs) });
+    };
+    try {
+      expect((await at(0, '{"apiAccess":"ENABLED","clientToken":"t"}')).status).toBe(200);
+      expect(await at(9 * 60_000, '{"apiAccess":"DISABLED","clientToken":"t"}')).toMatchObject(
+        refusal(409, 'ConflictException', 'The clientToken was used with different parameters', 'IDEMPOTENCY_MISMATCH'),
+      );
+      expect((await at(10 * 60_000 + 1, '{"apiAccess":"DISABLED","clientToken":"t"}')).status).toBe(200);
+      expect(emulator.getUser('env1', 'u1')?.apiAccess).toBe('DISABLED');
+    } finally {
+      jest.restoreAllMocks();
+    }
+  });
+});
+
+describe('lifecycle', () => {
+  test('a port in use fails start() with the listen error', async () => {
+    await expect(FinSpaceEmulator.start({ port: emulator.address.port })).rejects.toThrow(/EADDRINUSE/);
+  });
+
+  test('close() does not wait for a request still being answered', async () => {
+    const admin = await adminCredentials();
+    emulator.injectFault({ operation: 'GetUser', delayMs: 5000 });
+    const pending = getUser(emulator.endpoint, admin, 'u1').catch((error: Error) => error);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await emulator.close();
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(await pending).toHaveProperty('message', 'fetch failed'); // the connection was ended, not answered
+    emulator = await FinSpaceEmulator.start();
+  });
+
+  test('aliases in one environment add up', () => {
+    emulator.aliasUser('env1', 'A1', 'u1');
+    emulator.aliasUser('env1', 'A2', 'admin');
+    return asAdmin().then(async (admin) => {
+      await expect(admin.updateUser({ userId: 'A1', apiAccess: 'ENABLED' })).resolves.toEqual({ userId: 'u1' });
+      await expect(admin.updateUser({ userId: 'A2', apiAccess: 'ENABLED' })).resolves.toEqual({ userId: 'admin' });
+    });
+  });
+});
