@@ -49,3 +49,22 @@ test('every relative link in the README points at a file of the project', () => 
   expect(links.length).toBeGreaterThan(3);
   for (const link of links) expect([link, fs.existsSync(path.join(root, link))]).toEqual([link, true]);
 });
+
+test('the mutation scores the README states are the committed summary, each meets its target, and no survivor lacks a reason', () => {
+  const summary = fs.readFileSync(path.join(root, 'mutation', 'SUMMARY.md'), 'utf8');
+  const scopes: Array<[string, string, number]> = [
+    ['`lambda/`', '`lambda/`', 90],
+    ['`lib/`', '`lib/`', 90],
+    ['the emulator', '`testing/finspace-emulator.ts`', 80],
+  ];
+  for (const [inReadme, inSummary, target] of scopes) {
+    const measured = new RegExp(`^\\| ${inSummary.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')} \\| ([0-9.]+)% \\| ${target}% \\|$`, 'm').exec(
+      summary,
+    );
+    expect([inSummary, measured?.[1]]).toEqual([inSummary, expect.stringMatching(/^[0-9]+\.[0-9]{2}$/)]);
+    const score = measured![1];
+    expect(Number(score)).toBeGreaterThanOrEqual(target);
+    expect(readme).toContain(`${inReadme} **${score}%**`);
+  }
+  expect(summary).not.toContain('needs a test');
+});

@@ -1,6 +1,8 @@
 /**
  * The answer to CloudFormation: its shape, its size limit and the retried PUT, against a real HTTP receiver.
  */
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   ANSWER_RETRY_POLICY,
   MAX_RESPONSE_BYTES,
@@ -48,6 +50,21 @@ test('the PUT has an empty content type and an exact content length', async () =
 test('with no time left, the answer is still sent once', async () => {
   expect(await sendResponse(receiver.url('late'), base, { deadline: Date.now() - 50 })).toBe(true);
   expect(receiver.response('late')?.Status).toBe('FAILED');
+});
+
+test('with no time left, that one attempt still gets the minimum attempt time (1 s), not what is left', async () => {
+  const slow = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => setTimeout(() => res.writeHead(200).end(), 150));
+  });
+  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/x`;
+    expect(await sendResponse(url, base, { deadline: Date.now() - 50, maxAttempts: 1 })).toBe(true);
+  } finally {
+    slow.closeAllConnections();
+    await new Promise((resolve) => slow.close(resolve));
+  }
 });
 
 test('a failed PUT is retried until accepted', async () => {

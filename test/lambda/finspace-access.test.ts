@@ -227,12 +227,15 @@ test('credentials missing any one part are incomplete', async () => {
   }
 });
 
-test('the credentials call keeps to the timeout the retry loop gives each attempt', async () => {
-  emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', delayMs: 3000 });
+test('the credentials call and UpdateUser each keep to the timeout the retry loop gives each attempt', async () => {
   const once: RetryRunner = (_operation, attempt) => attempt(200);
-  const started = Date.now();
-  await expect(update(access({ retry: once }), 'envA')).rejects.toThrow('GetProgrammaticAccessCredentials did not complete within 200 ms');
-  expect(Date.now() - started).toBeLessThan(2000);
+  for (const operation of ['GetProgrammaticAccessCredentials', 'UpdateUser'] as const) {
+    emulator.injectFault({ operation, delayMs: 3000 });
+    const started = Date.now();
+    await expect(update(access({ retry: once }), 'envA')).rejects.toThrow(`${operation} did not complete within 200 ms`);
+    expect(Date.now() - started).toBeLessThan(2000);
+    emulator.clearFaults();
+  }
 });
 
 test('a service error without a request id is told without one', async () => {

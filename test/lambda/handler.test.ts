@@ -575,6 +575,14 @@ describe('what the handler logs and answers', () => {
     expect(response.Reason).toContain('ValidationException: (redacted) Lovelace, (redacted), (redacted), (redacted) and Q rejected');
   });
 
+  test('every answer echoes the StackId, RequestId and LogicalResourceId CloudFormation sent', async () => {
+    for (const properties of [analystProperties(), analystProperties({ apiAccess: 'MAYBE' })]) {
+      const { key, event } = h.event({ requestType: 'Create', properties });
+      const { response } = await h.invokeEvent(handler, key, event);
+      expect(response).toMatchObject({ StackId: event.StackId, RequestId: event.RequestId, LogicalResourceId: event.LogicalResourceId });
+    }
+  });
+
   test('a null onDelete is refused with its rule, not a crash', async () => {
     const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ onDelete: null }) });
     expect(response.Status).toBe('FAILED');
