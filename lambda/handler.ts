@@ -13,7 +13,7 @@ import { ON_DELETE_PROPERTY, ROLE_ARN_ENV } from '../lib/handler-contract';
 import { sendResponse, type CustomResourceEvent, type CustomResourceResponse } from './cfn-response';
 import { FinSpaceAccess } from './finspace-access';
 import { resolveEndpoint } from './finspace-client';
-import { physicalIdOnFailure, runLifecycle, type LifecycleOutcome } from './lifecycle';
+import { physicalIdOnFailure, runLifecycle, unknownRequestType, type LifecycleOutcome } from './lifecycle';
 import { newRetryStats, retryUntilDeadline, type RetryPolicy, type RetryStats } from './retry';
 import { raceTimeout } from './timeout';
 
@@ -51,9 +51,7 @@ export function responseReserveMs(remainingMs: number): number {
 function envelopeProblem(raw: Record<string, unknown>): string | undefined {
   const missing = ENVELOPE_FIELDS.filter((f) => typeof raw[f] !== 'string' || raw[f] === '');
   if (missing.length > 0) return `The request lacks ${missing.join(', ')}; it is not a CloudFormation custom-resource request.`;
-  if (!REQUEST_TYPES.has(raw.RequestType as string)) {
-    return `Unknown RequestType ${JSON.stringify(raw.RequestType)}; CloudFormation sends Create, Update or Delete.`;
-  }
+  if (!REQUEST_TYPES.has(raw.RequestType as string)) return unknownRequestType(raw.RequestType);
   if (raw.RequestType !== 'Create' && typeof raw.PhysicalResourceId !== 'string')
     return `A ${raw.RequestType} request must carry PhysicalResourceId.`;
   if (raw.RequestType === 'Update' && (raw.OldResourceProperties === null || typeof raw.OldResourceProperties !== 'object')) {

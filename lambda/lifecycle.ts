@@ -41,6 +41,11 @@ export function physicalIdOnFailure(event: CustomResourceEvent): string {
   return event.PhysicalResourceId;
 }
 
+/** The refusal of a RequestType CloudFormation does not send; the handler checks the envelope with it too. */
+export function unknownRequestType(requestType: unknown): string {
+  return `Unknown RequestType ${JSON.stringify(requestType)}; CloudFormation sends Create, Update or Delete.`;
+}
+
 export async function runLifecycle(event: CustomResourceEvent, api: UserSettingsApi): Promise<LifecycleOutcome> {
   switch (event.RequestType) {
     case 'Create':
@@ -49,7 +54,7 @@ export async function runLifecycle(event: CustomResourceEvent, api: UserSettings
     case 'Delete':
       return remove(event, api);
     default:
-      throw new Error(`Unknown RequestType ${JSON.stringify(event.RequestType)}; CloudFormation sends Create, Update or Delete.`);
+      throw new Error(unknownRequestType(event.RequestType));
   }
 }
 

@@ -765,12 +765,11 @@ describe('lifecycle', () => {
     emulator = await FinSpaceEmulator.start();
   });
 
-  test('aliases in one environment add up', () => {
+  test('aliases in one environment add up', async () => {
     emulator.aliasUser('env1', 'A1', 'u1');
     emulator.aliasUser('env1', 'A2', 'admin');
-    return asAdmin().then(async (admin) => {
-      await expect(admin.updateUser({ userId: 'A1', apiAccess: 'ENABLED' })).resolves.toEqual({ userId: 'u1' });
-      await expect(admin.updateUser({ userId: 'A2', apiAccess: 'ENABLED' })).resolves.toEqual({ userId: 'admin' });
-    });
+    const admin = await asAdmin();
+    await expect(admin.updateUser({ userId: 'A1', apiAccess: 'ENABLED' })).resolves.toEqual({ userId: 'u1' });
+    await expect(admin.updateUser({ userId: 'A2', apiAccess: 'ENABLED' })).resolves.toEqual({ userId: 'admin' });
   });
 });
