@@ -1,23 +1,25 @@
 /**
  * The package as a Python, Java, .NET or Go CDK app uses it: through the jsii runtime's stdio protocol, exactly as
- * those hosts drive it. The packed tarball and its dependencies' tarballs are loaded into @jsii/runtime; App, Stack,
- * an imported role and two FinSpaceUserSettings are created with props as plain data and enums by reference; the app
- * is synthesized there; the template is checked against the README; and that cdk.out is applied with the local runner.
+ * those hosts drive it, with the newest aws-cdk-lib this project tests (the build itself uses the floor). The packed
+ * tarball and its dependencies' tarballs are loaded into @jsii/runtime; App, Stack, an imported role and two
+ * FinSpaceUserSettings are created with props as plain data and enums by reference; the provider comes back from
+ * getOrCreate as the library's own type, with its role, function and guardrail readable; the app is synthesized
+ * there; the template is checked against the README; and that cdk.out is applied with the local runner.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { enumRef, JsiiHost, type ObjRef } from '../support/jsii-host';
-import { packedPackage, ROOT } from '../support/pack';
+import { NEWEST_AWS_CDK_LIB, packedPackage, ROOT } from '../support/pack';
 
 /** The jsii runtime the hosts of jsii 1.140 start (its webpack build is self-contained). */
 const JSII_RUNTIME = '@jsii/runtime@1.140.0';
 const LIB = 'finspace-user-settings';
 
-/** The installed version of a package, as aws-cdk-lib resolves it. */
-function versionOf(name: string): string {
-  const from = path.dirname(require.resolve('aws-cdk-lib/package.json'));
+/** The version of a package installed in `dir`, as aws-cdk-lib there resolves it. */
+function versionOf(name: string, dir: string): string {
+  const from = path.join(dir, 'node_modules', 'aws-cdk-lib');
   return JSON.parse(fs.readFileSync(require.resolve(`${name}/package.json`, { paths: [from] }), 'utf8')).version;
 }
 
@@ -36,20 +38,33 @@ test('a jsii host loads the package, synthesizes two FinSpaceUserSettings, and t
   try {
     const runtime = npmPack(JSII_RUNTIME, work);
     execFileSync('tar', ['-xzf', runtime, '-C', work]);
+    // The newest aws-cdk-lib and the dependency versions npm resolves for it, as a CDK app would get them.
+    const newest = path.join(work, 'newest');
+    fs.mkdirSync(newest);
+    fs.writeFileSync(path.join(newest, 'package.json'), JSON.stringify({ name: 'newest', version: '1.0.0', private: true }));
+    execFileSync(
+      'npm',
+      ['install', '--prefer-offline', '--no-audit', '--no-fund', '--ignore-scripts', `aws-cdk-lib@${NEWEST_AWS_CDK_LIB}`],
+      {
+        cwd: newest,
+        stdio: 'ignore',
+      },
+    );
     const dependencies = [
       'constructs',
       '@aws-cdk/asset-awscli-v1',
       '@aws-cdk/asset-node-proxy-agent-v6',
       '@aws-cdk/cloud-assembly-schema',
       'aws-cdk-lib',
-    ].map((name) => ({ name, version: versionOf(name) }));
+    ].map((name) => ({ name, version: versionOf(name, newest) }));
+    expect(dependencies.at(-1)).toEqual({ name: 'aws-cdk-lib', version: NEWEST_AWS_CDK_LIB });
     const tarballs = dependencies.map((d) => ({ ...d, tarball: npmPack(`${d.name}@${d.version}`, work) }));
 
     host = new JsiiHost(path.join(work, 'package', 'webpack', 'bin', 'jsii-runtime.js'));
     expect(await host.hello()).toBe(JSII_RUNTIME);
     for (const { name, version, tarball: file } of tarballs) expect((await host.load(name, version, file)).assembly).toBe(name);
     const ours = await host.load(LIB, require(path.join(ROOT, 'package.json')).version, tarball);
-    expect(ours).toEqual({ assembly: LIB, types: 8 });
+    expect(ours).toEqual({ assembly: LIB, types: 9 });
 
     const outdir = path.join(work, 'cdk.out');
     const app = await host.create('aws-cdk-lib.App', [{ outdir }]);
@@ -79,6 +94,18 @@ test('a jsii host loads the package, synthesizes two FinSpaceUserSettings, and t
       { environmentId: 'polyglotenv1', userId: 'uAuditor0000000000001', apiAccess: enumRef(`${LIB}.ApiAccess`, 'DISABLED') },
     ]);
     expect(await host.get<string>(analyst, 'userId')).toMatch(/^\$\{Token\[/);
+
+    // getOrCreate answers the library's own type (jsii's type information survives the build), so its members read.
+    const provider = await host.sinvoke<ObjRef>(`${LIB}.FinSpaceUserSettingsProvider`, 'getOrCreate', [stack]);
+    expect(provider['$jsii.byref']).toMatch(new RegExp(`^${LIB}\\.FinSpaceUserSettingsProvider@`));
+    const providerRole = await host.get<ObjRef>(provider, 'role');
+    expect(providerRole['$jsii.byref']).toMatch(/^aws-cdk-lib\.aws_iam\.Role@/);
+    expect(await host.get<string>(providerRole, 'roleArn')).toMatch(/^\$\{Token\[/);
+    expect((await host.get<ObjRef>(provider, 'function'))['$jsii.byref']).toMatch(/^aws-cdk-lib\.aws_lambda\.Function@/);
+    expect((await host.get<ObjRef>(analyst, 'provider'))['$jsii.byref']).toBe(provider['$jsii.byref']);
+    const guardrail = await host.invoke<ObjRef>(provider, 'invokeGuardrail');
+    expect(guardrail['$jsii.byref']).toMatch(/^aws-cdk-lib\.aws_iam\.PolicyStatement@/);
+    expect(await host.get<string>(guardrail, 'effect')).toEqual({ '$jsii.enum': 'aws-cdk-lib.aws_iam.Effect/DENY' });
     expect(await host.sget(`${LIB}.FinSpaceUserSettings`, 'RESOURCE_TYPE')).toBe('Custom::FinSpaceUserSettings');
     expect(await host.sget(`${LIB}.FinSpaceUserSettingsProvider`, 'FINSPACE_IAM_ACTION')).toBe(
       'finspace-api:GetProgrammaticAccessCredentials',

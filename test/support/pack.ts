@@ -11,14 +11,20 @@ import * as path from 'node:path';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
+/**
+ * The newest aws-cdk-lib the package is tested with, besides the floor it is built against (its devDependency).
+ * Raise it when a newer one is released; test/languages installs the same version in Python, Java and Go.
+ */
+export const NEWEST_AWS_CDK_LIB = '2.276.0';
+
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function build(into: string): string {
-  execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'jsii-tool.mjs'), 'jsii', '--generate-tsconfig', 'tsconfig.jsii.json'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
-  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
+  // As `npm run build` does, after the handler bundle (built by jest's global setup): tsc for the testing entry
+  // point first, then jsii, whose JavaScript for lib/ (with jsii's runtime type information) is what ships.
+  execFileSync('npm', ['run', '--silent', 'build:testing'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync('npm', ['run', '--silent', 'build:jsii'], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync('npm', ['run', '--silent', 'build:examples'], { cwd: ROOT, stdio: 'pipe' });
   // The bundle is already built (jest's global setup): pack without the prepack rebuild.
   const packed = JSON.parse(
     execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', into], { cwd: ROOT, encoding: 'utf8' }),
