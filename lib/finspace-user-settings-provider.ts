@@ -1,5 +1,5 @@
 import * as cdk from 'aws-cdk-lib';
-import { ArnFormat, DefaultStackSynthesizer, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import { ArnFormat, CfnResource, DefaultStackSynthesizer, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,22 +21,51 @@ const VPC_NETWORK_INTERFACE_ACTIONS = [
   'ec2:UnassignPrivateIpAddresses',
 ];
 
+const VPC_WILDCARD_REASON =
+  'Lambda needs ec2:CreateNetworkInterface and related actions to run in a VPC; they support no resource-level permissions.';
+
 /**
  * The one finding cdk-nag's AwsSolutions pack cannot be spared: Lambda's VPC network-interface actions take no
- * resource-level scoping. Acknowledged on the exact policy resource, only when a VPC is used, and only where this
- * aws-cdk-lib has the Validations API (2.27x and newer).
+ * resource-level scoping. Suppressed on the exact policy resource, only when a VPC is used: as cdk-nag's own
+ * metadata (read by its Aspects, on every aws-cdk-lib), and through the Validations API where this aws-cdk-lib has
+ * it (2.27x and newer, for cdk-nag as a validation plugin).
  */
 function acknowledgeVpcWildcard(policy: IConstruct | undefined): void {
+  const resource = policy?.node.defaultChild;
+  if (!(resource instanceof CfnResource)) return;
+  const existing = resource.getMetadata('cdk_nag') as { rules_to_suppress?: unknown[] } | undefined;
+  resource.addMetadata('cdk_nag', {
+    ...existing,
+    rules_to_suppress: [
+      ...(existing?.rules_to_suppress ?? []),
+      { id: 'AwsSolutions-IAM5', reason: VPC_WILDCARD_REASON, applies_to: ['Resource::*'] },
+    ],
+  });
   const validations = (cdk as { Validations?: { of(scope: IConstruct): { acknowledge(a: { id: string; reason: string }): void } } })
     .Validations;
-  if (!validations || !policy) return;
-  const resource = policy.node.defaultChild ?? policy;
-  validations.of(resource).acknowledge({
-    id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]',
-    reason: 'Lambda needs ec2:CreateNetworkInterface and related actions to run in a VPC; they support no resource-level permissions.',
-  });
+  validations?.of(resource).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: VPC_WILDCARD_REASON });
 }
 
+/**
+ * What a FinSpaceUserSettings needs of the provider that applies its settings: the handler to send CloudFormation's
+ * requests to, and how long CloudFormation waits for it. FinSpaceUserSettingsProvider implements it.
+ */
+export interface IFinSpaceUserSettingsProvider extends IConstruct {
+  /**
+   * The custom resources' ServiceToken: the ARN of the handler function.
+   *
+   * @attribute
+   */
+  readonly serviceToken: string;
+  /** How long CloudFormation waits for the handler's answer to one request before it fails the resource. */
+  readonly serviceTimeout: Duration;
+  /** The handler's execution role: the role to register in FinSpace as an API access principal. */
+  readonly role: iam.IRole;
+  /** The handler function. */
+  readonly function: lambda.IFunction;
+}
+
+/** Configuration of the handler that applies FinSpace user settings: its role, network, logs, timeout and memory. */
 export interface FinSpaceUserSettingsProviderProps {
   /**
    * The handler's execution role. It must be registered in each FinSpace environment as the API access principal
@@ -115,8 +144,19 @@ const HANDLER_CONTROL_ACTIONS = ['lambda:InvokeFunction', 'lambda:UpdateFunction
 /**
  * The Lambda function behind every FinSpaceUserSettings that uses it, with its role and log group. A stack has
  * one by default (`FinSpaceUserSettingsProvider.getOrCreate`), however many settings it declares.
+ *
+ * @example
+ * declare const vpc: ec2.IVpc;
+ *
+ * const provider = FinSpaceUserSettingsProvider.getOrCreate(this, {
+ *   vpc,
+ *   logRetention: logs.RetentionDays.ONE_YEAR,
+ *   timeout: Duration.minutes(5),
+ * });
+ * // Register this role in FinSpace as the API access principal of a user who may manage users.
+ * new CfnOutput(this, 'FinSpaceHandlerRoleArn', { value: provider.role.roleArn });
  */
-export class FinSpaceUserSettingsProvider extends Construct {
+export class FinSpaceUserSettingsProvider extends Construct implements IFinSpaceUserSettingsProvider {
   /** The only IAM action FinSpace's Data API has, and the only FinSpace permission the handler's role gets. */
   static readonly FINSPACE_IAM_ACTION = GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION;
 
@@ -126,6 +166,9 @@ export class FinSpaceUserSettingsProvider extends Construct {
   /**
    * The stack's default provider, created on first use. Pass `props` to configure it; that must happen before
    * any FinSpaceUserSettings in the stack creates it with the defaults.
+   *
+   * @param scope any construct in the stack
+   * @param props the provider's configuration, accepted only while the provider does not exist yet
    */
   static getOrCreate(scope: Construct, props?: FinSpaceUserSettingsProviderProps): FinSpaceUserSettingsProvider {
     const stack = Stack.of(scope);
@@ -153,6 +196,11 @@ export class FinSpaceUserSettingsProvider extends Construct {
   /** How long CloudFormation waits for an answer: the handler's timeout plus one minute. */
   readonly serviceTimeout: Duration;
 
+  /**
+   * @param scope the construct to define it in, usually the Stack (where getOrCreate puts the default one)
+   * @param id the construct's id, unique in `scope`
+   * @param props the handler's role, network, logs, timeout and memory
+   */
   constructor(scope: Construct, id: string, props: FinSpaceUserSettingsProviderProps = {}) {
     super(scope, id);
     const timeout = props.timeout ?? Duration.minutes(5);
@@ -226,6 +274,8 @@ export class FinSpaceUserSettingsProvider extends Construct {
    * The function's ARN is known at deploy time: use the statement in this stack (a managed policy used as
    * permissions boundary), or output it (`Stack.of(this).toJsonString(statement.toStatementJson())`) and paste
    * the deployed value into an SCP.
+   *
+   * @param options which principal may still invoke the handler
    */
   invokeGuardrail(options: InvokeGuardrailOptions = {}): iam.PolicyStatement {
     const stack = Stack.of(this);

@@ -3,7 +3,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { checkField, type FieldName, type SettingField } from './finspace-rules';
 import { FINSPACE_STATUS } from './finspace-status';
-import { FinSpaceUserSettingsProvider } from './finspace-user-settings-provider';
+import { FinSpaceUserSettingsProvider, type IFinSpaceUserSettingsProvider } from './finspace-user-settings-provider';
 import { ON_DELETE_PROPERTY, RESOURCE_TYPE, USER_ID_ATTRIBUTE } from './handler-contract';
 
 /** The kind of FinSpace user. */
@@ -16,11 +16,13 @@ export enum FinSpaceUserType {
 
 /** Whether a user may call GetProgrammaticAccessCredentials and so the FinSpace Data API. */
 export enum ApiAccess {
+  /** The user may obtain programmatic credentials (with its API access principal) and call the FinSpace Data API. */
   ENABLED = 'ENABLED',
+  /** The user may not use the FinSpace Data API. Credentials already issued stay valid until they expire. */
   DISABLED = 'DISABLED',
 }
 
-/** Settings of a FinSpace user; each one left out is not sent, so FinSpace keeps its current value. */
+/** Settings of a FinSpace user. Each one left out is not sent, so FinSpace keeps its current value. */
 export interface FinSpaceUserSettingsValues {
   /**
    * The kind of user (UpdateUser's `type`). Named `userType` so that it reads the same in every CDK language: `type`
@@ -60,6 +62,7 @@ export interface FinSpaceUserSettingsValues {
   readonly apiAccessPrincipal?: iam.IRole;
 }
 
+/** Which FinSpace user to apply settings to, the settings, and what happens when the resource goes away. */
 export interface FinSpaceUserSettingsProps extends FinSpaceUserSettingsValues {
   /** The FinSpace environment id: the subdomain of the environment's sign-in URL (1 to 26 characters). */
   readonly environmentId: string;
@@ -84,7 +87,7 @@ export interface FinSpaceUserSettingsProps extends FinSpaceUserSettingsValues {
    *
    * @default - the stack's default provider, FinSpaceUserSettingsProvider.getOrCreate(this)
    */
-  readonly provider?: FinSpaceUserSettingsProvider;
+  readonly provider?: IFinSpaceUserSettingsProvider;
 
   /**
    * What happens to the resource when it leaves the stack. `RETAIN` sends no Delete to the handler at all (so
@@ -130,6 +133,19 @@ function principalArn(principal: unknown, label: string, problems: string[]): un
 /**
  * Applies settings to an existing Amazon FinSpace user with the FinSpace Data API's UpdateUser, on create and
  * update. The user's id, as FinSpace returns it, is the physical id and the `userId` attribute.
+ *
+ * @example
+ * const analystRole = iam.Role.fromRoleArn(this, 'AnalystRole', 'arn:aws:iam::123456789012:role/analyst');
+ *
+ * const analyst = new FinSpaceUserSettings(this, 'Analyst', {
+ *   environmentId: 'r4nd0menv1d',
+ *   userId: 'uAbCdEf0123456789',
+ *   userType: FinSpaceUserType.APP_USER,
+ *   apiAccess: ApiAccess.ENABLED,
+ *   apiAccessPrincipal: analystRole,
+ *   onDelete: { apiAccess: ApiAccess.DISABLED },
+ * });
+ * new CfnOutput(this, 'AnalystUserId', { value: analyst.userId });
  */
 export class FinSpaceUserSettings extends Construct {
   /** The custom resource's type in the template. */
@@ -142,7 +158,7 @@ export class FinSpaceUserSettings extends Construct {
   static readonly END_OF_SUPPORT_WARNING_ID = END_OF_SUPPORT_WARNING_ID;
 
   /**
-   * The id of the user, as UpdateUser returned it (Fn::GetAtt); also the physical id.
+   * The id of the user, as UpdateUser returned it (Fn::GetAtt). It is also the custom resource's physical id.
    *
    * @attribute
    */
@@ -150,10 +166,15 @@ export class FinSpaceUserSettings extends Construct {
   /** The FinSpace environment the user is in. */
   readonly environmentId: string;
   /** The provider whose handler applies the settings. */
-  readonly provider: FinSpaceUserSettingsProvider;
+  readonly provider: IFinSpaceUserSettingsProvider;
   /** The custom resource. */
   readonly resource: CustomResource;
 
+  /**
+   * @param scope the construct to define it in (a Stack or a construct in one)
+   * @param id the construct's id, unique in `scope`
+   * @param props the user, its settings and what happens on delete
+   */
   constructor(scope: Construct, id: string, props: FinSpaceUserSettingsProps) {
     super(scope, id);
     const problems: string[] = [];

@@ -23,3 +23,36 @@ test('API.md is what jsii-docgen makes of the current API', async () => {
     fs.rmSync(path.dirname(out), { recursive: true, force: true });
   }
 }, 300_000);
+
+test('every public type and member of the assembly has docs, and no summary is cut off mid-sentence', async () => {
+  await packedPackage(); // the .jsii assembly, fresh
+  const assembly = JSON.parse(fs.readFileSync(path.join(ROOT, '.jsii'), 'utf8')) as {
+    types: Record<string, Record<string, unknown> & { docs?: { summary?: string; example?: string } }>;
+  };
+  type Member = { name: string; docs?: { summary?: string }; parameters?: Array<{ name: string; docs?: { summary?: string } }> };
+  const problems: string[] = [];
+  const check = (where: string, summary: string | undefined) => {
+    if (!summary?.trim()) problems.push(`${where} has no docs`);
+    else if (!/[.!?:)`]$/.test(summary.trim())) problems.push(`${where}: summary cut off: ${JSON.stringify(summary)}`);
+  };
+  for (const [fqn, type] of Object.entries(assembly.types)) {
+    check(fqn, type.docs?.summary);
+    const members = [
+      ...((type.properties as Member[]) ?? []),
+      ...((type.methods as Member[]) ?? []),
+      ...((type.members as Member[]) ?? []),
+    ];
+    for (const member of members) {
+      check(`${fqn}.${member.name}`, member.docs?.summary);
+      for (const parameter of member.parameters ?? []) check(`${fqn}.${member.name}(${parameter.name})`, parameter.docs?.summary);
+    }
+    const initializer = type.initializer as Member | undefined;
+    for (const parameter of initializer?.parameters ?? []) check(`${fqn} constructor (${parameter.name})`, parameter.docs?.summary);
+  }
+  expect(problems).toEqual([]);
+  // Both constructs show how they are used, in every language.
+  expect(assembly.types['finspace-user-settings.FinSpaceUserSettings'].docs?.example).toContain('new FinSpaceUserSettings(');
+  expect(assembly.types['finspace-user-settings.FinSpaceUserSettingsProvider'].docs?.example).toContain(
+    'FinSpaceUserSettingsProvider.getOrCreate(',
+  );
+}, 300_000);
