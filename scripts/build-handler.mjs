@@ -2,6 +2,7 @@
 // one file, the asset the construct deploys. `mainFields: module, main` lets esbuild take the packages' ES module
 // builds and drop what the handler does not use.
 import { build } from 'esbuild';
+import * as fs from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -32,6 +33,46 @@ const sdkSideEffectFree = {
   },
 };
 
+const THIRD_PARTY_FILE = 'THIRD-PARTY-LICENSES.txt';
+
+/**
+ * The licence (and NOTICE) of every npm package the bundle contains, grouped by identical text, so that the
+ * shipped handler carries what the Apache-2.0 and MIT licences of the AWS SDK parts and their dependencies ask for.
+ */
+function thirdPartyLicenses(inputs) {
+  const packages = new Map();
+  for (const input of Object.keys(inputs)) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input.replace(/\\/g, '/'));
+    if (!match || packages.has(match[1])) continue;
+    const dir = join(root, match[1]);
+    const manifest = JSON.parse(fs.readFileSync(join(dir, 'package.json'), 'utf8'));
+    const read = (pattern) => {
+      const file = fs.readdirSync(dir).find((f) => pattern.test(f));
+      return file ? fs.readFileSync(join(dir, file), 'utf8').trim() : undefined;
+    };
+    packages.set(match[1], {
+      id: `${manifest.name}@${manifest.version}`,
+      license: manifest.license ?? 'see its licence text',
+      text: read(/^(LICEN[CS]E|COPYING)(\.(md|txt))?$/i) ?? `${manifest.license} (the package ships no licence file)`,
+      notice: read(/^NOTICE(\.(md|txt))?$/i),
+    });
+  }
+  const byText = new Map();
+  for (const pkg of [...packages.values()].sort((a, b) => a.id.localeCompare(b.id))) {
+    const key = `${pkg.text}\n${pkg.notice ?? ''}`;
+    byText.set(key, [...(byText.get(key) ?? []), pkg]);
+  }
+  const sections = [...byText.values()].map((group) => {
+    const [first] = group;
+    const names = group.map((p) => `  ${p.id} (${p.license})`).join('\n');
+    return `${names}\n\n${first.text}${first.notice ? `\n\n${first.notice}` : ''}`;
+  });
+  const header =
+    'Third-party software bundled in this handler (index.js), with its licences. ' +
+    `${packages.size} packages; packages under the same licence text share one copy of it.`;
+  return `${header}\n\n${sections.join(`\n\n${'-'.repeat(78)}\n\n`)}\n`;
+}
+
 const result = await build({
   entryPoints: [entry],
   outfile,
@@ -45,10 +86,15 @@ const result = await build({
   // module loaders without dynamic-import support (jest's VM) and starts a little faster.
   supported: { 'dynamic-import': false },
   minify: true,
-  legalComments: 'none',
+  // Any licence comment in the bundled sources is kept; the licences of the bundled packages go in a file beside it.
+  legalComments: 'eof',
+  banner: {
+    js: `/*! FinSpaceUserSettings handler (Apache-2.0). It bundles third-party packages: ${THIRD_PARTY_FILE} beside this file has their licences. */`,
+  },
   metafile: true,
   logLevel: 'warning',
   plugins: [sdkSideEffectFree],
 });
+if (!option('entry')) fs.writeFileSync(join(dirname(outfile), THIRD_PARTY_FILE), thirdPartyLicenses(result.metafile.inputs));
 const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
 if (process.argv.includes('--report')) console.log(`handler bundle: ${bytes} bytes -> ${outfile}`);
