@@ -1,12 +1,12 @@
 import * as cdk from 'aws-cdk-lib';
-import { ArnFormat, CfnResource, DefaultStackSynthesizer, Duration, Fn, Stack, Token } from 'aws-cdk-lib';
+import { Annotations, ArnFormat, Aws, CfnResource, DefaultStackSynthesizer, Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { handlerBundleDir } from './handler-asset';
-import { ROLE_ARN_ENV } from './handler-contract';
+import { RESPONSE_URL_STAND_IN_ENV, ROLE_ARN_ENV, STACK_ID_ENV, URL_SUFFIX_ENV } from './handler-contract';
 
 /** The only IAM action FinSpace's Data API has: everything else is authorized by FinSpace itself. */
 const GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION = 'finspace-api:GetProgrammaticAccessCredentials';
@@ -126,20 +126,93 @@ export interface FinSpaceUserSettingsProviderProps {
    * @default 128
    */
   readonly memorySize?: number;
-}
 
-/** Options of FinSpaceUserSettingsProvider.invokeGuardrail. */
-export interface InvokeGuardrailOptions {
   /**
-   * The one principal that may still invoke and change the handler: the role CloudFormation deploys the stack with.
+   * The origin (`scheme://host[:port]`) of a local stand-in for CloudFormation, such as LocalStack, whose ResponseURLs
+   * the handler may answer. Without it the handler answers only https URLs on the AWS domain of its partition, as
+   * CloudFormation's are, so that a forged event cannot make it send requests elsewhere. Never set it for AWS.
    *
-   * @default - the stack's CloudFormation execution role, as `cdk bootstrap` creates it (DefaultStackSynthesizer)
+   * @default - only CloudFormation's own ResponseURLs are answered
+   */
+  readonly responseUrlStandIn?: string;
+
+  /**
+   * The role CloudFormation deploys the stack with: the only principal the function's resource policy lets invoke the
+   * handler. Name it when the stack is not deployed with the DefaultStackSynthesizer's execution role: a
+   * `cdk deploy --role-arn`, a pipeline's own role, or, with the CliCredentialsStackSynthesizer, the role of the
+   * credentials `cdk deploy` runs with.
+   *
+   * @default - the DefaultStackSynthesizer's CloudFormation execution role, as `cdk bootstrap` creates it (with the
+   * synthesizer's qualifier); with any other synthesizer, synth fails until this or `invokeProtection: false` is given
    */
   readonly cloudFormationExecutionRole?: iam.IRole;
+
+  /**
+   * Whether the function's own resource policy denies invoking it to every principal but the deploying role
+   * (`cloudFormationExecutionRole`). Whoever can invoke the handler with an event of their own can change any user its
+   * role administers in FinSpace, so turn it off only where something else guards the function; synth then warns.
+   *
+   * @default true
+   */
+  readonly invokeProtection?: boolean;
 }
 
-/** The Lambda actions that let a principal make the handler act: invoke it with an event of its own, or change it. */
-const HANDLER_CONTROL_ACTIONS = ['lambda:InvokeFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration'];
+/**
+ * Every Lambda action that lets a principal make the handler act for it: invoke it (directly, asynchronously or by a
+ * function URL), admit someone else to invoke it (permissions, resource policies, URLs, aliases and versions, async
+ * destinations), change its code or configuration, stop it from running (concurrency, deletion, which would also stop
+ * an onDelete revocation), or remove the tag the guardrail keys on.
+ */
+const HANDLER_LAMBDA_ACTIONS = [
+  'lambda:InvokeFunction',
+  'lambda:InvokeAsync',
+  'lambda:InvokeFunctionUrl',
+  'lambda:AddPermission',
+  'lambda:RemovePermission',
+  'lambda:PutResourcePolicy',
+  'lambda:DeleteResourcePolicy',
+  'lambda:CreateFunctionUrlConfig',
+  'lambda:UpdateFunctionUrlConfig',
+  'lambda:DeleteFunctionUrlConfig',
+  'lambda:CreateAlias',
+  'lambda:UpdateAlias',
+  'lambda:PublishVersion',
+  'lambda:PutFunctionEventInvokeConfig',
+  'lambda:UpdateFunctionEventInvokeConfig',
+  'lambda:UpdateFunctionCode',
+  'lambda:UpdateFunctionConfiguration',
+  'lambda:PutFunctionConcurrency',
+  'lambda:DeleteFunctionConcurrency',
+  'lambda:DeleteFunction',
+  'lambda:TagResource',
+  'lambda:UntagResource',
+];
+
+/** Every IAM action that lets a principal use the handler's role elsewhere or change what it may do or who may assume it. */
+const HANDLER_ROLE_ACTIONS = [
+  'iam:PassRole',
+  'iam:UpdateAssumeRolePolicy',
+  'iam:PutRolePolicy',
+  'iam:DeleteRolePolicy',
+  'iam:AttachRolePolicy',
+  'iam:DetachRolePolicy',
+  'iam:PutRolePermissionsBoundary',
+  'iam:DeleteRolePermissionsBoundary',
+  'iam:UpdateRole',
+  'iam:DeleteRole',
+  'iam:TagRole',
+  'iam:UntagRole',
+];
+
+/** The invoke actions the function's own resource policy denies to everyone but the stack's deployer. */
+const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl'];
+
+/**
+ * The tag the provider puts on its function and its role, with the stack's name as value: what the service control
+ * policy statements key on, so they stay true when the stack is deleted and created again (the ARNs change, the name
+ * does not).
+ */
+const HANDLER_TAG_KEY = 'finspace-user-settings:handler-of-stack';
 
 /**
  * The Lambda function behind every FinSpaceUserSettings that uses it, with its role and log group. A stack has
@@ -196,6 +269,9 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
   /** How long CloudFormation waits for an answer: the handler's timeout plus one minute. */
   readonly serviceTimeout: Duration;
 
+  /** The role the resource policy and the SCP statements leave the handler to, when there is one. */
+  private readonly deployingRoleArn?: string;
+
   /**
    * @param scope the construct to define it in, usually the Stack (where getOrCreate puts the default one)
    * @param id the construct's id, unique in `scope`
@@ -203,11 +279,38 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
    */
   constructor(scope: Construct, id: string, props: FinSpaceUserSettingsProviderProps = {}) {
     super(scope, id);
+    const stack = Stack.of(this);
+    const invokeProtection = props.invokeProtection ?? true;
+    if (props.cloudFormationExecutionRole) this.deployingRoleArn = props.cloudFormationExecutionRole.roleArn;
+    else if (stack.synthesizer instanceof DefaultStackSynthesizer)
+      this.deployingRoleArn = Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn);
+    else if (invokeProtection) {
+      throw new Error(
+        `${this.node.path}: the stack's synthesizer (${stack.synthesizer.constructor.name}) names no CloudFormation execution role, so the provider cannot ` +
+          'tell who may invoke the handler. Pass cloudFormationExecutionRole: the role the stack is deployed with (with CliCredentialsStackSynthesizer, ' +
+          "the role of the credentials `cdk deploy` runs with), or invokeProtection: false to leave the handler's invocation to your own IAM controls.",
+      );
+    }
     const timeout = props.timeout ?? Duration.minutes(5);
     if (!Token.isUnresolved(timeout.toSeconds()) && (timeout.toSeconds() < 30 || timeout.toSeconds() > 900)) {
       throw new Error(
         `${this.node.path}: timeout is ${timeout.toSeconds()} s; it must be 30 to 900 seconds (Lambda's maximum), so that retries have room to work. Choose a timeout in that range.`,
       );
+    }
+    if (props.responseUrlStandIn !== undefined && !Token.isUnresolved(props.responseUrlStandIn)) {
+      let origin: string | undefined;
+      try {
+        const url = new URL(props.responseUrlStandIn);
+        origin = /^https?:$/.test(url.protocol) ? url.origin : undefined;
+      } catch {
+        origin = undefined;
+      }
+      if (origin !== props.responseUrlStandIn) {
+        throw new Error(
+          `${this.node.path}: responseUrlStandIn ${JSON.stringify(props.responseUrlStandIn)} is not an origin; it must be scheme://host[:port] ` +
+            '(http or https, no path or trailing slash), such as http://localhost:4566 for LocalStack.',
+        );
+      }
     }
     if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
       throw new Error(`${this.node.path}: vpcSubnets and securityGroups need vpc; pass the VPC, or leave them out.`);
@@ -260,41 +363,85 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,
-      environment: { [ROLE_ARN_ENV]: this.role.roleArn },
+      environment: {
+        [ROLE_ARN_ENV]: this.role.roleArn,
+        [STACK_ID_ENV]: Aws.STACK_ID,
+        [URL_SUFFIX_ENV]: Aws.URL_SUFFIX,
+        ...(props.responseUrlStandIn ? { [RESPONSE_URL_STAND_IN_ENV]: props.responseUrlStandIn } : {}),
+      },
     });
+    for (const resource of [this.function, this.role]) Tags.of(resource).add(HANDLER_TAG_KEY, stack.stackName);
+    if (invokeProtection && this.deployingRoleArn) {
+      // AWS::Lambda::ResourcePolicy takes Deny statements and global condition keys (AWS::Lambda::Permission takes
+      // neither); a resource policy binds other accounts and service principals too, which no SCP of this account does.
+      new CfnResource(this, 'InvokePolicy', {
+        type: 'AWS::Lambda::ResourcePolicy',
+        properties: {
+          ResourceArn: this.function.functionArn,
+          PolicyDocument: new iam.PolicyDocument({
+            statements: [
+              new iam.PolicyStatement({
+                sid: 'OnlyTheStacksDeployerMayInvoke',
+                effect: iam.Effect.DENY,
+                principals: [new iam.StarPrincipal()],
+                actions: INVOKE_ACTIONS,
+                resources: [this.function.functionArn, `${this.function.functionArn}:*`],
+                conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.deployingRoleArn } },
+              }),
+            ],
+          }),
+        },
+      });
+    } else {
+      Annotations.of(this).addWarningV2(
+        'finspace-user-settings:InvokeProtectionOff',
+        "invokeProtection is off: any principal your IAM policies allow lambda:InvokeFunction on the handler can make it change FinSpace users' settings. " +
+          'Guard the function yourself (see the README, Threat model), or remove invokeProtection: false.',
+      );
+    }
     this.serviceToken = this.function.functionArn;
     this.serviceTimeout = timeout.plus(Duration.minutes(1));
   }
 
   /**
-   * A guardrail for the threat model (see the README): a Deny statement for a service control policy or a
-   * permissions boundary, so that no one but CloudFormation's execution role may invoke the handler or change its
-   * code or configuration. Whoever can invoke the handler can make it change any FinSpace user's settings.
+   * Statements for a service control policy that leave the handler to its stack's deployer alone, for organisations
+   * that add one to the function's own resource policy (see the README): they deny every Lambda action that invokes,
+   * exposes, changes or stops the function, and `iam:PassRole` and every policy or trust change on its role, to every
+   * principal of the account but the deploying role.
    *
-   * The function's ARN is known at deploy time: use the statement in this stack (a managed policy used as
-   * permissions boundary), or output it (`Stack.of(this).toJsonString(statement.toStatementJson())`) and paste
-   * the deployed value into an SCP.
-   *
-   * @param options which principal may still invoke the handler
+   * They match the function and the role by a tag whose value is the stack's name, so they stay true when the stack is
+   * recreated. A role you pass in must carry the tag `finspace-user-settings:handler-of-stack` with the stack's name
+   * itself (an imported role cannot be tagged by the stack). The deploying role must be a CloudFormation service role:
+   * a deployment with your own credentials is locked out by them. Output them with `Stack.of(this).toJsonString(...)`
+   * and copy the deployed value into the SCP.
    */
-  invokeGuardrail(options: InvokeGuardrailOptions = {}): iam.PolicyStatement {
+  serviceControlPolicyStatements(): iam.PolicyStatement[] {
     const stack = Stack.of(this);
-    let allowed: string;
-    if (options.cloudFormationExecutionRole) {
-      allowed = options.cloudFormationExecutionRole.roleArn;
-    } else if (stack.synthesizer instanceof DefaultStackSynthesizer) {
-      allowed = Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn);
-    } else {
+    if (!this.deployingRoleArn) {
       throw new Error(
-        `${this.node.path}: the stack's synthesizer names no CloudFormation execution role; pass the role the stack is deployed with as cloudFormationExecutionRole.`,
+        `${this.node.path}: the provider has no deploying role to leave the handler to (invokeProtection is off and no cloudFormationExecutionRole is given), ` +
+          'so service control policy statements would lock everyone out. Pass cloudFormationExecutionRole: the role CloudFormation deploys the stack with.',
       );
     }
-    return new iam.PolicyStatement({
-      sid: 'OnlyCloudFormationMayInvokeOrChangeTheFinSpaceUserSettingsHandler',
-      effect: iam.Effect.DENY,
-      actions: HANDLER_CONTROL_ACTIONS,
-      resources: [this.function.functionArn, `${this.function.functionArn}:*`],
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': allowed } },
-    });
+    const conditions = {
+      StringEquals: { [`aws:ResourceTag/${HANDLER_TAG_KEY}`]: stack.stackName },
+      ArnNotEquals: { 'aws:PrincipalArn': this.deployingRoleArn },
+    };
+    return [
+      new iam.PolicyStatement({
+        sid: 'FinSpaceUserSettingsHandlerOnlyForItsDeployer',
+        effect: iam.Effect.DENY,
+        actions: HANDLER_LAMBDA_ACTIONS,
+        resources: [`arn:${stack.partition}:lambda:*:*:function:*`],
+        conditions,
+      }),
+      new iam.PolicyStatement({
+        sid: 'FinSpaceUserSettingsHandlerRoleOnlyForItsDeployer',
+        effect: iam.Effect.DENY,
+        actions: HANDLER_ROLE_ACTIONS,
+        resources: [`arn:${stack.partition}:iam::*:role/*`],
+        conditions,
+      }),
+    ];
   }
 }

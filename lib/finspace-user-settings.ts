@@ -228,6 +228,9 @@ export class FinSpaceUserSettings extends Construct {
         ...(onDelete ? { [ON_DELETE_PROPERTY]: onDelete } : {}),
       },
     });
+    // The handler is invoked only once everything the provider holds exists: its role's policy, and the resource
+    // policy that keeps everyone but the deployer from invoking it.
+    this.resource.node.addDependency(this.provider);
     this.userId = this.resource.getAttString(USER_ID_ATTRIBUTE);
   }
 }

@@ -14,3 +14,21 @@ export const ON_DELETE_PROPERTY = 'onDelete';
 
 /** The attribute (Fn::GetAtt) with the user id UpdateUser returned, also the physical id. */
 export const USER_ID_ATTRIBUTE = 'userId';
+
+/**
+ * The id of the stack the handler belongs to (Ref AWS::StackId). The handler serves only events whose StackId is
+ * this one and whose ResourceType is RESOURCE_TYPE; any other event is answered FAILED without a FinSpace call.
+ */
+export const STACK_ID_ENV = 'FINSPACE_HANDLER_STACK_ID';
+
+/**
+ * The AWS domain of the function's partition (Ref AWS::URLSuffix: amazonaws.com, amazonaws.com.cn, ...). The handler
+ * answers only to an https ResponseURL on a host of that domain, as CloudFormation's pre-signed S3 URLs are.
+ */
+export const URL_SUFFIX_ENV = 'FINSPACE_HANDLER_URL_SUFFIX';
+
+/**
+ * An origin (scheme://host[:port]) of a local stand-in for CloudFormation (the local runner, LocalStack) whose
+ * ResponseURLs the handler accepts too. Unset in a deployment to AWS.
+ */
+export const RESPONSE_URL_STAND_IN_ENV = 'FINSPACE_HANDLER_RESPONSE_URL_STAND_IN';

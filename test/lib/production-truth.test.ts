@@ -2,11 +2,10 @@
  * What a user meets in AWS, told at synth: FinSpace's end of support as one acknowledgeable warning per stack, the
  * removal policy that lets a stack outlive FinSpace, and the guardrail statement of the threat model.
  */
-import { App, CfnOutput, CfnWaitConditionHandle, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { App, CfnWaitConditionHandle, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
-import * as iam from 'aws-cdk-lib/aws-iam';
 import * as cdk from 'aws-cdk-lib';
-import { ApiAccess, FinSpaceUserSettings, FinSpaceUserSettingsProvider } from '../../lib';
+import { ApiAccess, FinSpaceUserSettings } from '../../lib';
 
 const END_OF_SUPPORT_WARNING_ID = FinSpaceUserSettings.END_OF_SUPPORT_WARNING_ID;
 
@@ -73,58 +72,6 @@ describe('removalPolicy', () => {
     );
     expect(() => new FinSpaceUserSettings(stack, 'B', { environmentId: ENV, userId: 'u', removalPolicy: RemovalPolicy.SNAPSHOT })).toThrow(
       'removalPolicy snapshot is not supported: a custom resource has no snapshot. Use RemovalPolicy.DESTROY or RemovalPolicy.RETAIN.',
-    );
-  });
-});
-
-describe('the invoke guardrail', () => {
-  test("denies invoking and changing the handler to everyone but the stack's CloudFormation execution role", () => {
-    const stack = newStack();
-    new FinSpaceUserSettings(stack, 'U', { environmentId: ENV, userId: 'u' });
-    const provider = FinSpaceUserSettingsProvider.getOrCreate(stack);
-    const statement = stack.resolve(provider.invokeGuardrail().toStatementJson());
-    const fnId = stack.getLogicalId(provider.function.node.defaultChild as cdk.CfnElement);
-    expect(statement).toEqual({
-      Sid: 'OnlyCloudFormationMayInvokeOrChangeTheFinSpaceUserSettingsHandler',
-      Effect: 'Deny',
-      Action: ['lambda:InvokeFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration'],
-      Resource: [{ 'Fn::GetAtt': [fnId, 'Arn'] }, { 'Fn::Join': ['', [{ 'Fn::GetAtt': [fnId, 'Arn'] }, ':*']] }],
-      Condition: {
-        ArnNotEquals: {
-          'aws:PrincipalArn': {
-            'Fn::Sub': 'arn:${AWS::Partition}:iam::123456789012:role/cdk-hnb659fds-cfn-exec-role-123456789012-us-east-1',
-          },
-        },
-      },
-    });
-  });
-
-  test('takes the execution role when the stack names its own; usable as a permissions boundary or an output', () => {
-    const stack = newStack();
-    const provider = FinSpaceUserSettingsProvider.getOrCreate(stack);
-    const deployRole = iam.Role.fromRoleArn(stack, 'Deployer', 'arn:aws:iam::123456789012:role/pipeline-cfn-exec');
-    const statement = provider.invokeGuardrail({ cloudFormationExecutionRole: deployRole });
-    new iam.ManagedPolicy(stack, 'Boundary', { statements: [statement] });
-    new CfnOutput(stack, 'Guardrail', { value: stack.toJsonString(statement.toStatementJson()) });
-    const template = Template.fromStack(stack);
-    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Effect: 'Deny',
-            Condition: { ArnNotEquals: { 'aws:PrincipalArn': 'arn:aws:iam::123456789012:role/pipeline-cfn-exec' } },
-          }),
-        ],
-      },
-    });
-    template.hasOutput('Guardrail', Match.anyValue());
-  });
-
-  test('without a role to allow, it says what to pass', () => {
-    const stack = new Stack(new App(), 'Legacy', { synthesizer: new cdk.LegacyStackSynthesizer() });
-    const provider = FinSpaceUserSettingsProvider.getOrCreate(stack);
-    expect(() => provider.invokeGuardrail()).toThrow(
-      "Legacy/FinSpaceUserSettingsProvider: the stack's synthesizer names no CloudFormation execution role; pass the role the stack is deployed with as cloudFormationExecutionRole.",
     );
   });
 });

@@ -103,9 +103,12 @@ test('a jsii host loads the package, synthesizes two FinSpaceUserSettings, and t
     expect(await host.get<string>(providerRole, 'roleArn')).toMatch(/^\$\{Token\[/);
     expect((await host.get<ObjRef>(provider, 'function'))['$jsii.byref']).toMatch(/^aws-cdk-lib\.aws_lambda\.Function@/);
     expect((await host.get<ObjRef>(analyst, 'provider'))['$jsii.byref']).toBe(provider['$jsii.byref']);
-    const guardrail = await host.invoke<ObjRef>(provider, 'invokeGuardrail');
-    expect(guardrail['$jsii.byref']).toMatch(/^aws-cdk-lib\.aws_iam\.PolicyStatement@/);
-    expect(await host.get<string>(guardrail, 'effect')).toEqual({ '$jsii.enum': 'aws-cdk-lib.aws_iam.Effect/DENY' });
+    const guardrail = await host.invoke<ObjRef[]>(provider, 'serviceControlPolicyStatements');
+    expect(guardrail.map((statement) => statement['$jsii.byref'])).toEqual([
+      expect.stringMatching(/^aws-cdk-lib\.aws_iam\.PolicyStatement@/),
+      expect.stringMatching(/^aws-cdk-lib\.aws_iam\.PolicyStatement@/),
+    ]);
+    expect(await host.get<string>(guardrail[0], 'effect')).toEqual({ '$jsii.enum': 'aws-cdk-lib.aws_iam.Effect/DENY' });
     expect(await host.sget(`${LIB}.FinSpaceUserSettings`, 'RESOURCE_TYPE')).toBe('Custom::FinSpaceUserSettings');
     expect(await host.sget(`${LIB}.FinSpaceUserSettingsProvider`, 'FINSPACE_IAM_ACTION')).toBe(
       'finspace-api:GetProgrammaticAccessCredentials',

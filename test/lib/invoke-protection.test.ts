@@ -1,0 +1,373 @@
+/**
+ * Only its own stack's deployer can make the handler act, proven by IAM's evaluation: the synthesized resource policy
+ * and the service control policy statements are resolved to concrete JSON and evaluated by an IAM policy simulator
+ * (@cloud-copilot/iam-simulate) over a table of principals × actions. The tests fail when the condition key, the
+ * operator or the ARN form is wrong (each is mutated below and must change the table's outcome).
+ */
+import { runSimulation } from '@cloud-copilot/iam-simulate';
+import { App, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack, type CfnElement } from 'aws-cdk-lib';
+import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { FinSpaceUserSettings, FinSpaceUserSettingsProvider, type FinSpaceUserSettingsProviderProps } from '../../lib';
+
+const ACCOUNT = '123456789012';
+const OTHER_ACCOUNT = '210987654321';
+const REGION = 'eu-west-1';
+const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
+const ADMIN = `arn:aws:iam::${ACCOUNT}:role/Admin`;
+const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/Deployer`;
+const OTHER_ADMIN = `arn:aws:iam::${OTHER_ACCOUNT}:role/Admin`;
+const ALLOW_ALL = { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] };
+
+type PolicyDocument = { Version: string; Statement: Array<Record<string, unknown>> };
+
+interface Synthesized {
+  readonly stack: Stack;
+  readonly provider: FinSpaceUserSettingsProvider;
+  readonly template: Template;
+  readonly functionArn: string;
+  readonly roleArn: string;
+  /** Resolves the template's intrinsics as CloudFormation would in ACCOUNT/REGION. */
+  readonly resolve: (value: unknown) => unknown;
+}
+
+function synthesize(props: FinSpaceUserSettingsProviderProps = {}, synthesizer?: DefaultStackSynthesizer): Synthesized {
+  const stack = new Stack(new App(), 'Finance', { env: { account: ACCOUNT, region: REGION }, synthesizer });
+  const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, props);
+  new FinSpaceUserSettings(stack, 'Analyst', { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' });
+  const template = Template.fromStack(stack);
+  const fnId = stack.getLogicalId(provider.function.node.defaultChild as CfnElement);
+  const roleId = stack.getLogicalId(provider.role.node.defaultChild as CfnElement);
+  const functionArn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Finance-Handler-0123456789ab`;
+  const roleArn = `arn:aws:iam::${ACCOUNT}:role/Finance-Role-0123456789ab`;
+  const pseudo: Record<string, string> = {
+    'AWS::Partition': 'aws',
+    'AWS::AccountId': ACCOUNT,
+    'AWS::Region': REGION,
+    'AWS::StackName': 'Finance',
+  };
+  const resolve = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(resolve);
+    if (value === null || typeof value !== 'object') return value;
+    const object = value as Record<string, unknown>;
+    if ('Fn::GetAtt' in object) {
+      const [id, attribute] = object['Fn::GetAtt'] as [string, string];
+      if (attribute === 'Arn' && id === fnId) return functionArn;
+      if (attribute === 'Arn' && id === roleId) return roleArn;
+      throw new Error(`unexpected GetAtt ${id}.${attribute}`);
+    }
+    if ('Fn::Join' in object) {
+      const [separator, parts] = object['Fn::Join'] as [string, unknown[]];
+      return (resolve(parts) as unknown[]).join(separator);
+    }
+    if ('Fn::Sub' in object) return (object['Fn::Sub'] as string).replace(/\$\{([^}]+)\}/g, (_, name: string) => pseudo[name]);
+    if ('Ref' in object) return pseudo[object.Ref as string];
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, resolve(v)]));
+  };
+  return { stack, provider, template, functionArn, roleArn, resolve };
+}
+
+/** The function's resource policy, as CloudFormation would attach it. */
+function resourcePolicyOf(synthesized: Synthesized): PolicyDocument {
+  const policies = synthesized.template.findResources('AWS::Lambda::ResourcePolicy');
+  expect(Object.keys(policies)).toHaveLength(1);
+  const { Properties } = Object.values(policies)[0] as { Properties: { ResourceArn: unknown; PolicyDocument: unknown } };
+  expect(synthesized.resolve(Properties.ResourceArn)).toBe(synthesized.functionArn);
+  return synthesized.resolve(Properties.PolicyDocument) as PolicyDocument;
+}
+
+interface Caller {
+  readonly name: string;
+  /** The request's principal, as IAM sees it (an assumed-role session, an account or a service). */
+  readonly principal: string;
+  /** aws:PrincipalArn as AWS sets it: the role's ARN for a role session; absent for a service. */
+  readonly principalArn?: string;
+  readonly identityPolicy?: PolicyDocument;
+  /** A statement someone added to the function's policy to let this caller in (AddPermission). */
+  readonly admittedBy?: Record<string, unknown>;
+}
+
+const session = (roleArn: string, name: string) => roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') + `/${name}`;
+
+const CALLERS: Caller[] = [
+  {
+    name: "the stack's CloudFormation execution role",
+    principal: session(EXEC_ROLE, 'AWSCloudFormation'),
+    principalArn: EXEC_ROLE,
+    identityPolicy: ALLOW_ALL,
+  },
+  { name: 'an administrator of the account', principal: session(ADMIN, 'alice'), principalArn: ADMIN, identityPolicy: ALLOW_ALL },
+  {
+    name: 'the deployer without a service role (CLI credentials)',
+    principal: session(DEPLOYER, 'ci'),
+    principalArn: DEPLOYER,
+    identityPolicy: ALLOW_ALL,
+  },
+  {
+    name: 'another account, admitted by a resource-policy statement',
+    principal: session(OTHER_ADMIN, 'mallory'),
+    principalArn: OTHER_ADMIN,
+    identityPolicy: ALLOW_ALL,
+    admittedBy: {
+      Sid: 'Admitted',
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${OTHER_ACCOUNT}:root` },
+      Action: 'lambda:InvokeFunction',
+      Resource: '*',
+    },
+  },
+  {
+    name: 'a service principal (an EventBridge rule), admitted by a resource-policy statement',
+    principal: 'events.amazonaws.com',
+    admittedBy: {
+      Sid: 'Admitted',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'lambda:InvokeFunction',
+      Resource: '*',
+    },
+  },
+];
+
+const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl'];
+
+async function simulate(options: {
+  caller: Caller;
+  action: string;
+  resource: string;
+  resourcePolicy?: PolicyDocument;
+  scp?: PolicyDocument;
+  context?: Record<string, string>;
+}): Promise<string> {
+  const { caller } = options;
+  const response = await runSimulation(
+    {
+      request: {
+        action: options.action,
+        principal: caller.principal,
+        resource: { resource: options.resource, accountId: ACCOUNT },
+        contextVariables: { ...(caller.principalArn ? { 'aws:PrincipalArn': caller.principalArn } : {}), ...options.context },
+      },
+      identityPolicies: caller.identityPolicy ? [{ name: 'identity', policy: caller.identityPolicy }] : [],
+      serviceControlPolicies: options.scp
+        ? [
+            {
+              orgIdentifier: 'ou-finance',
+              policies: [
+                { name: 'FullAWSAccess', policy: ALLOW_ALL },
+                { name: 'Guardrail', policy: options.scp },
+              ],
+            },
+          ]
+        : [],
+      resourceControlPolicies: [],
+      resourcePolicy: options.resourcePolicy,
+    } as Parameters<typeof runSimulation>[0],
+    {},
+  );
+  if (response.resultType === 'error') throw new Error(`simulation error: ${JSON.stringify(response.errors)}`);
+  return response.overallResult;
+}
+
+/** Who may invoke the function under `policy` (plus each caller's admitting statement): caller → action → outcome. */
+async function invokeTable(policy: PolicyDocument, functionArn: string): Promise<Record<string, Record<string, string>>> {
+  const table: Record<string, Record<string, string>> = {};
+  for (const caller of CALLERS) {
+    table[caller.name] = {};
+    const resourcePolicy = { ...policy, Statement: [...policy.Statement, ...(caller.admittedBy ? [caller.admittedBy] : [])] };
+    for (const action of INVOKE_ACTIONS) {
+      for (const resource of [functionArn, `${functionArn}:live`]) {
+        table[caller.name][`${action} ${resource === functionArn ? 'function' : 'alias'}`] = await simulate({
+          caller,
+          action,
+          resource,
+          resourcePolicy,
+        });
+      }
+    }
+  }
+  return table;
+}
+
+const only = (outcome: string) =>
+  Object.fromEntries(
+    INVOKE_ACTIONS.flatMap((a) => [
+      [`${a} function`, outcome],
+      [`${a} alias`, outcome],
+    ]),
+  );
+
+describe("the function's resource policy (on by default)", () => {
+  test('lets only the execution role invoke; denies the account admin, the deployer without a service role, another account and a service', async () => {
+    const synthesized = synthesize();
+    const policy = resourcePolicyOf(synthesized);
+    expect(await invokeTable(policy, synthesized.functionArn)).toEqual({
+      "the stack's CloudFormation execution role": only('Allowed'),
+      'an administrator of the account': only('ExplicitlyDenied'),
+      'the deployer without a service role (CLI credentials)': only('ExplicitlyDenied'),
+      'another account, admitted by a resource-policy statement': only('ExplicitlyDenied'),
+      'a service principal (an EventBridge rule), admitted by a resource-policy statement': only('ExplicitlyDenied'),
+    });
+  });
+
+  test('a wrong condition key, operator or ARN form changes the outcome', async () => {
+    const synthesized = synthesize();
+    const policy = resourcePolicyOf(synthesized);
+    const expected = await invokeTable(policy, synthesized.functionArn);
+    const mutate = (edit: (statement: Record<string, unknown>) => void): PolicyDocument => {
+      const copy = JSON.parse(JSON.stringify(policy)) as PolicyDocument;
+      edit(copy.Statement[0]);
+      return copy;
+    };
+    const condition = (s: Record<string, unknown>) => s.Condition as Record<string, Record<string, string>>;
+    const mutants: Record<string, PolicyDocument> = {
+      'key aws:userid': mutate((s) => (s.Condition = { ArnNotEquals: { 'aws:userid': condition(s).ArnNotEquals['aws:PrincipalArn'] } })),
+      'operator ArnEquals': mutate((s) => (s.Condition = { ArnEquals: condition(s).ArnNotEquals })),
+      // (ArnNotEqualsIfExists would be equivalent: a missing aws:PrincipalArn, as for a service, satisfies both.)
+      'operator ArnLike': mutate((s) => (s.Condition = { ArnLike: condition(s).ArnNotEquals })),
+      'the session ARN instead of the role ARN': mutate(
+        (s) => (s.Condition = { ArnNotEquals: { 'aws:PrincipalArn': session(EXEC_ROLE, 'AWSCloudFormation') } }),
+      ),
+      'the unqualified function only': mutate((s) => (s.Resource = synthesized.functionArn)),
+    };
+    for (const [name, mutant] of Object.entries(mutants)) {
+      expect([name, await invokeTable(mutant, synthesized.functionArn)]).not.toEqual([name, expected]);
+    }
+  });
+
+  test('synthesizes as AWS::Lambda::ResourcePolicy on the function, and every custom resource waits for it', () => {
+    const { stack, provider, template } = synthesize();
+    const policyId = stack.getLogicalId(provider.node.findChild('InvokePolicy') as CfnElement);
+    template.hasResourceProperties('AWS::Lambda::ResourcePolicy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Sid: 'OnlyTheStacksDeployerMayInvoke',
+            Effect: 'Deny',
+            Principal: '*',
+            Action: INVOKE_ACTIONS,
+            Condition: {
+              ArnNotEquals: {
+                'aws:PrincipalArn': {
+                  'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`,
+                },
+              },
+            },
+          },
+        ],
+      },
+    });
+    template.hasResource('Custom::FinSpaceUserSettings', { DependsOn: Match.arrayWith([policyId]) });
+    expect(template.findResources('AWS::Lambda::Permission')).toEqual({});
+  });
+
+  test("follows the synthesizer's qualifier and a role the user names", async () => {
+    const qualified = synthesize({}, new DefaultStackSynthesizer({ qualifier: 'fin4nce' }));
+    expect(JSON.stringify(resourcePolicyOf(qualified))).toContain(`role/cdk-fin4nce-cfn-exec-role-${ACCOUNT}-${REGION}`);
+
+    const named = synthesize({ cloudFormationExecutionRole: iam.Role.fromRoleArn(new Stack(), 'Deployer', DEPLOYER) });
+    const table = await invokeTable(resourcePolicyOf(named), named.functionArn);
+    expect(table['the deployer without a service role (CLI credentials)']).toEqual(only('Allowed'));
+    expect(table["the stack's CloudFormation execution role"]).toEqual(only('ExplicitlyDenied'));
+  });
+
+  test('where the construct cannot know who deploys, synth fails saying what to pass; invokeProtection: false opts out, with a warning', () => {
+    for (const synthesizer of [new LegacyStackSynthesizer(), new CliCredentialsStackSynthesizer()]) {
+      const stack = new Stack(new App(), 'Other', { synthesizer });
+      expect(() => FinSpaceUserSettingsProvider.getOrCreate(stack)).toThrow(
+        new RegExp(
+          `^Other/FinSpaceUserSettingsProvider: the stack's synthesizer \\(${synthesizer.constructor.name}\\) names no CloudFormation execution role, ` +
+            'so the provider cannot tell who may invoke the handler\\. Pass cloudFormationExecutionRole: .* or invokeProtection: false',
+        ),
+      );
+    }
+    const stack = new Stack(new App(), 'Open', { synthesizer: new LegacyStackSynthesizer() });
+    FinSpaceUserSettingsProvider.getOrCreate(stack, { invokeProtection: false });
+    const template = Template.fromStack(stack);
+    expect(template.findResources('AWS::Lambda::ResourcePolicy')).toEqual({});
+    Annotations.fromStack(stack).hasWarning('/Open/FinSpaceUserSettingsProvider', Match.stringLikeRegexp('^invokeProtection is off: '));
+  });
+});
+
+describe('the service control policy statements', () => {
+  const LAMBDA_ACTIONS = [
+    'lambda:InvokeFunction',
+    'lambda:InvokeAsync',
+    'lambda:AddPermission',
+    'lambda:PutResourcePolicy',
+    'lambda:CreateFunctionUrlConfig',
+    'lambda:UpdateFunctionCode',
+    'lambda:UpdateFunctionConfiguration',
+    'lambda:PutFunctionConcurrency',
+    'lambda:DeleteFunction',
+    'lambda:UntagResource',
+  ];
+  const ROLE_ACTIONS = ['iam:PassRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:UntagRole'];
+  const TAG = 'aws:ResourceTag/finspace-user-settings:handler-of-stack';
+
+  async function scpTable(scp: PolicyDocument, synthesized: Synthesized, stackTag: string) {
+    const table: Record<string, Record<string, string>> = {};
+    for (const caller of CALLERS.slice(0, 3)) {
+      table[caller.name] = {};
+      for (const [actions, resource] of [
+        [LAMBDA_ACTIONS, synthesized.functionArn],
+        [ROLE_ACTIONS, synthesized.roleArn],
+      ] as const) {
+        for (const action of actions) {
+          table[caller.name][action] = await simulate({ caller, action, resource, scp, context: { [TAG]: stackTag } });
+        }
+      }
+    }
+    return table;
+  }
+
+  const every = (outcome: string) => Object.fromEntries([...LAMBDA_ACTIONS, ...ROLE_ACTIONS].map((a) => [a, outcome]));
+
+  test('deny every invoking and changing action on the function and its role to all but the deployer, matched by the stack-name tag', async () => {
+    const synthesized = synthesize();
+    const statements = synthesized.provider.serviceControlPolicyStatements().map((s) => s.toStatementJson());
+    const scp = {
+      Version: '2012-10-17',
+      Statement: synthesized.resolve(synthesized.stack.resolve(statements)) as Array<Record<string, unknown>>,
+    };
+    expect(await scpTable(scp, synthesized, 'Finance')).toEqual({
+      "the stack's CloudFormation execution role": every('Allowed'),
+      'an administrator of the account': every('ExplicitlyDenied'),
+      // The documented cost: without a CloudFormation service role, the deployer is locked out of the handler too.
+      'the deployer without a service role (CLI credentials)': every('ExplicitlyDenied'),
+    });
+    // Another stack's handler (another tag value) is not touched.
+    expect((await scpTable(scp, synthesized, 'Payments'))['an administrator of the account']).toEqual(every('Allowed'));
+  });
+
+  test('the function and the role carry the tag, with the stack name (not an ARN, which recreating the stack changes)', () => {
+    const { template } = synthesize();
+    for (const type of ['AWS::Lambda::Function', 'AWS::IAM::Role']) {
+      template.hasResourceProperties(type, {
+        Tags: Match.arrayWith([{ Key: 'finspace-user-settings:handler-of-stack', Value: 'Finance' }]),
+      });
+    }
+  });
+
+  test('with protection off and no role named, asking for them says what to pass', () => {
+    const stack = new Stack(new App(), 'Open', { synthesizer: new LegacyStackSynthesizer() });
+    const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, { invokeProtection: false });
+    expect(() => provider.serviceControlPolicyStatements()).toThrow(
+      /Pass cloudFormationExecutionRole: the role CloudFormation deploys the stack with\.$/,
+    );
+  });
+});
+
+test('responseUrlStandIn must be an origin', () => {
+  const bad = ['http://localhost:4566/', 'ftp://localhost', 'localhost:4566', 'http://localhost:4566/path'];
+  for (const responseUrlStandIn of bad) {
+    expect(() => FinSpaceUserSettingsProvider.getOrCreate(new Stack(new App(), 'S'), { responseUrlStandIn })).toThrow(
+      `S/FinSpaceUserSettingsProvider: responseUrlStandIn ${JSON.stringify(responseUrlStandIn)} is not an origin; it must be scheme://host[:port]`,
+    );
+  }
+  const stack = new Stack(new App(), 'S');
+  FinSpaceUserSettingsProvider.getOrCreate(stack, { responseUrlStandIn: 'http://localhost:4566' });
+  Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+    Environment: { Variables: Match.objectLike({ FINSPACE_HANDLER_RESPONSE_URL_STAND_IN: 'http://localhost:4566' }) },
+  });
+});
