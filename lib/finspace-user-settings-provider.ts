@@ -247,7 +247,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
     const stack = Stack.of(scope);
     const existing = stack.node.tryFindChild(FinSpaceUserSettingsProvider.DEFAULT_ID);
     if (existing) {
-      if (props !== undefined) {
+      // Python's bindings pass an empty struct for omitted keyword arguments: only a setting that is given conflicts.
+      if (props !== undefined && props !== null && Object.values(props).some((value) => value !== undefined)) {
         throw new Error(
           `The stack's default FinSpaceUserSettingsProvider (${stack.node.path}/${FinSpaceUserSettingsProvider.DEFAULT_ID}) already exists, so these props cannot apply. ` +
             'Call FinSpaceUserSettingsProvider.getOrCreate(stack, props) before the first FinSpaceUserSettings, or create a provider and pass it as `provider`.',

@@ -207,6 +207,10 @@ describe('FinSpaceUserSettings template', () => {
     expect(() => FinSpaceUserSettingsProvider.getOrCreate(stack, { timeout: Duration.minutes(1) })).toThrow(
       /already exists.*Call FinSpaceUserSettingsProvider.getOrCreate\(stack, props\) before the first FinSpaceUserSettings/,
     );
+    // Empty props (what Python's bindings pass for `get_or_create(self)`) set nothing, so they conflict with nothing.
+    const provider = FinSpaceUserSettingsProvider.getOrCreate(stack);
+    expect(FinSpaceUserSettingsProvider.getOrCreate(stack, {})).toBe(provider);
+    expect(FinSpaceUserSettingsProvider.getOrCreate(stack, { timeout: undefined })).toBe(provider);
   });
 
   test('a timeout outside 30..900 seconds is rejected with the rule; both ends are allowed', () => {

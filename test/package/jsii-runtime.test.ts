@@ -97,6 +97,8 @@ test('a jsii host loads the package, synthesizes two FinSpaceUserSettings, and t
 
     // getOrCreate answers the library's own type (jsii's type information survives the build), so its members read.
     const provider = await host.sinvoke<ObjRef>(`${LIB}.FinSpaceUserSettingsProvider`, 'getOrCreate', [stack]);
+    // Python passes an empty props struct when no keyword argument is given: the same provider, no conflict.
+    expect(await host.sinvoke<ObjRef>(`${LIB}.FinSpaceUserSettingsProvider`, 'getOrCreate', [stack, {}])).toEqual(provider);
     expect(provider['$jsii.byref']).toMatch(new RegExp(`^${LIB}\\.FinSpaceUserSettingsProvider@`));
     const providerRole = await host.get<ObjRef>(provider, 'role');
     expect(providerRole['$jsii.byref']).toMatch(/^aws-cdk-lib\.aws_iam\.Role@/);
