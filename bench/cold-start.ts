@@ -98,7 +98,13 @@ export async function runColdStart(runs: number): Promise<ColdStartFigures> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cold-start-'));
   try {
     const clientOnlyBundle = bundleClientOnly(tmp);
-    const env = { PATH: process.env.PATH, ...emulator.lambdaEnvironment(ROLE), BUNDLE };
+    const env = {
+      PATH: process.env.PATH,
+      ...emulator.lambdaEnvironment(ROLE),
+      BUNDLE,
+      FINSPACE_HANDLER_STACK_ID: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Cold/1',
+      FINSPACE_HANDLER_RESPONSE_URL_STAND_IN: new URL(receiver.url()).origin,
+    };
     const bare: number[] = [];
     const cold: number[] = [];
     const floor: number[] = [];

@@ -78,7 +78,14 @@ export async function runMemory(): Promise<MemoryFigures> {
     const lambdaNode = nodeForRuntime('nodejs24.x');
     const usage = await new Promise<{ maxRssKb: number; heapUsed: number }>((resolve, reject) => {
       const child = spawn(lambdaNode.path, ['-e', LIFECYCLE], {
-        env: { PATH: process.env.PATH, ...emulator.lambdaEnvironment(ROLE), BUNDLE, EVENTS: JSON.stringify(events) },
+        env: {
+          PATH: process.env.PATH,
+          ...emulator.lambdaEnvironment(ROLE),
+          BUNDLE,
+          EVENTS: JSON.stringify(events),
+          FINSPACE_HANDLER_STACK_ID: common.StackId,
+          FINSPACE_HANDLER_RESPONSE_URL_STAND_IN: new URL(receiver.url()).origin,
+        },
         stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
       });
       child.once('message', (m) => {

@@ -18,6 +18,7 @@ import { sdkAdaptive, sdkStandard } from './sdk-retry';
 
 const ROLE = 'arn:aws:iam::123456789012:role/FinSpaceUserSettingsHandler';
 const ENV = 'stormenv';
+const STORM_STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Storm/1';
 
 export interface StormOptions {
   readonly events: number;
@@ -75,14 +76,14 @@ export async function runStorm(policy: string, retry: (() => RetryRunner) | unde
           httpHandler,
           retry: retry?.(),
         });
-        const handler = createHandler({ access });
+        const handler = createHandler({ access, stackId: STORM_STACK_ID, responseUrls: { standIn: new URL(receiver.url()).origin } });
         const end = started + options.deadlineMs;
         const key = `e${i}`;
         await handler(
           {
             RequestType: 'Create',
             ResponseURL: receiver.url(key),
-            StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Storm/1',
+            StackId: STORM_STACK_ID,
             RequestId: `storm-${i}`,
             LogicalResourceId: `User${i}`,
             ResourceType: 'Custom::FinSpaceUserSettings',

@@ -4,6 +4,8 @@
  * logged or put in an error message (it is a credential for the stack's answer).
  */
 import type * as http from 'node:http';
+import { head, longestFittingPrefix } from './fit';
+import { log } from './log';
 import { retryUntilDeadline, type RetryPolicy } from './retry';
 
 export type RequestType = 'Create' | 'Update' | 'Delete';
@@ -35,17 +37,21 @@ export interface CustomResourceResponse {
 /** CloudFormation rejects an answer larger than this. */
 export const MAX_RESPONSE_BYTES = 4096;
 
-/** Serializes the answer, shortening Reason so the whole body fits in 4096 bytes. */
+const TRUNCATED = ' [truncated]';
+
+/**
+ * Serializes the answer. One whose JSON is over 4096 bytes keeps the longest start of its Reason that fits, counted in
+ * bytes of the serialized body (a quote or a non-ASCII character takes more than one), never half a surrogate pair.
+ */
 export function serializeResponse(response: CustomResourceResponse): string {
-  let body = JSON.stringify(response);
+  const body = JSON.stringify(response);
   if (Buffer.byteLength(body) <= MAX_RESPONSE_BYTES || !response.Reason) return body;
-  let reason = response.Reason;
-  while (Buffer.byteLength(body) > MAX_RESPONSE_BYTES && reason.length > 0) {
-    const excess = Buffer.byteLength(body) - MAX_RESPONSE_BYTES;
-    reason = reason.slice(0, Math.max(0, reason.length - excess - 16));
-    body = JSON.stringify({ ...response, Reason: `${reason} [truncated]` });
-  }
-  return body;
+  const withReason = (reason: string) => JSON.stringify({ ...response, Reason: `${reason}${TRUNCATED}` });
+  const reason = longestFittingPrefix(
+    head(response.Reason, 2 * MAX_RESPONSE_BYTES),
+    (prefix) => Buffer.byteLength(withReason(prefix)) <= MAX_RESPONSE_BYTES,
+  );
+  return withReason(reason);
 }
 
 /** An answer PUT that failed: its HTTP status, or the network error's code. */
@@ -115,7 +121,7 @@ export async function sendResponse(responseUrl: string, response: CustomResource
   try {
     url = new URL(responseUrl);
   } catch {
-    console.error(JSON.stringify({ level: 'ERROR', message: 'ResponseURL is not a URL; CloudFormation cannot be answered' }));
+    log('ERROR', { message: 'ResponseURL is not a URL; CloudFormation cannot be answered' });
     return false;
   }
   const policy = options.policy ?? ANSWER_RETRY_POLICY;
@@ -128,14 +134,7 @@ export async function sendResponse(responseUrl: string, response: CustomResource
         try {
           await putOnce(url, body, timeoutMs);
         } catch (error) {
-          console.warn(
-            JSON.stringify({
-              level: 'WARN',
-              message: 'answer to CloudFormation not accepted',
-              attempt,
-              outcome: (error as AnswerNotAccepted).outcome,
-            }),
-          );
+          log('WARN', { message: 'answer to CloudFormation not accepted', attempt, outcome: (error as AnswerNotAccepted).outcome });
           throw error;
         }
       },
@@ -149,14 +148,7 @@ export async function sendResponse(responseUrl: string, response: CustomResource
     );
     return true;
   } catch {
-    console.error(
-      JSON.stringify({
-        level: 'ERROR',
-        message: 'could not deliver the answer to CloudFormation',
-        requestId: response.RequestId,
-        attempts: attempt,
-      }),
-    );
+    log('ERROR', { message: 'could not deliver the answer to CloudFormation', requestId: response.RequestId, attempts: attempt });
     return false;
   }
 }

@@ -8,16 +8,21 @@ import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { FINSPACE_STATUS } from '../lib/finspace-status';
 import { FinSpaceDataClient, FinSpaceDataServiceError, type UpdateUserInput, type UpdateUserOutput } from './finspace-client';
+import { ComposedError, errorNamePart, outside, partsOf, type ReasonPart } from './outside-text';
 import { EndpointUnreachableError, newRetryStats, retryUntilDeadline, type RetryRunner, type RetryStats } from './retry';
 
-/** A call that failed for good, with the service's error name as `code` and a message that says what to do. */
-export class FinSpaceCallError extends Error {
+/**
+ * A call that failed for good, with the service's error name as `code`, the operation that failed, and a message that
+ * says what to do (its parts tell the library's words from the service's, see outside-text.ts).
+ */
+export class FinSpaceCallError extends ComposedError {
   constructor(
     readonly code: string,
-    message: string,
+    readonly operation: string,
+    parts: readonly ReasonPart[],
     options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(parts, options);
     this.name = 'FinSpaceCallError';
   }
 }
@@ -138,10 +143,9 @@ export class FinSpaceAccess {
     }
     const { accessKeyId, secretAccessKey, sessionToken } = output.credentials ?? {};
     if (!accessKeyId || !secretAccessKey || !sessionToken) {
-      throw new FinSpaceCallError(
-        'InvalidResponse',
+      throw new FinSpaceCallError('InvalidResponse', 'GetProgrammaticAccessCredentials', [
         `GetProgrammaticAccessCredentials for FinSpace environment ${JSON.stringify(environmentId)} answered without complete credentials; retry the deployment, and report it if it persists.`,
-      );
+      ]);
     }
     const minutes = output.durationInMinutes ?? this.durationInMinutes;
     const client = new FinSpaceDataClient({
@@ -167,21 +171,32 @@ export class FinSpaceAccess {
   /** Turns a failure into one a CloudFormation user can act on: what failed, where, why, what to do. */
   private finalError(operation: string, where: string, environmentId: string, error: unknown): Error {
     if (error instanceof EndpointUnreachableError) {
-      return new FinSpaceCallError('EndpointUnreachable', `${operation} failed for ${where}: ${error.message}. ${this.endpointAdvice()}`, {
-        cause: error,
-      });
+      return new FinSpaceCallError(
+        'EndpointUnreachable',
+        operation,
+        [`${operation} failed for ${where}: `, ...error.parts, `. ${this.endpointAdvice()}`],
+        { cause: error },
+      );
     }
-    if (!(error instanceof FinSpaceDataServiceError)) return error instanceof Error ? error : new Error(String(error));
+    if (!(error instanceof FinSpaceDataServiceError)) return error instanceof Error ? error : new ComposedError(partsOf(error));
+    // The service's words (or, for an answer without any, this client's own).
+    const message = partsOf(error);
     if (error.$metadata.httpStatusCode === 404 && error.name !== 'ResourceNotFoundException') {
       // Not FinSpace's "no such user": the endpoint does not know the operation at all.
       return new FinSpaceCallError(
         error.name,
-        `${operation} failed for ${where}: HTTP 404 ${error.name}: ${error.message}. ${this.endpointAdvice()}`,
+        operation,
+        [`${operation} failed for ${where}: HTTP 404 `, errorNamePart(error.name), ': ', ...message, `. ${this.endpointAdvice()}`],
         { cause: error },
       );
     }
     const role = this.config.roleArn ? `the handler's role ${this.config.roleArn}` : "the handler's role";
-    const service = `${error.name}: ${error.message}${error.reason ? ` (reason: ${error.reason})` : ''}`;
+    const service: ReasonPart[] = [
+      errorNamePart(error.name),
+      ': ',
+      ...message,
+      ...(error.reason ? [' (reason: ', outside(error.reason), ')'] : []),
+    ];
     let advice: string;
     switch (error.name) {
       case 'AccessDeniedException':
@@ -205,7 +220,14 @@ export class FinSpaceAccess {
           ? `FinSpace rejected fresh temporary credentials for ${role}; check that its API access is still ENABLED. ${REGISTRATION_STEP}`
           : 'Retry the deployment; report it if it persists.';
     }
-    const requestId = error.$metadata.requestId ? ` (request id ${error.$metadata.requestId})` : '';
-    return new FinSpaceCallError(error.name, `${operation} failed for ${where}${requestId}: ${service}. ${advice}`, { cause: error });
+    const requestId = error.$metadata.requestId ? [' (request id ', outside(error.$metadata.requestId), ')'] : [];
+    return new FinSpaceCallError(
+      error.name,
+      operation,
+      [`${operation} failed for ${where}`, ...requestId, ': ', ...service, `. ${advice}`],
+      {
+        cause: error,
+      },
+    );
   }
 }

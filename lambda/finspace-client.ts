@@ -11,6 +11,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, AwsCredentialIdentityProvider } from '@smithy/types';
 import type { Readable } from 'node:stream';
+import { ComposedError } from './outside-text';
 import { raceTimeout } from './timeout';
 
 export const SIGNING_NAME = 'finspace-api';
@@ -44,9 +45,16 @@ export class FinSpaceDataServiceError extends Error {
   readonly reason?: string;
   /** From a Retry-After header, when the service sent one. */
   readonly retryAfterMs?: number;
+  /** The message is this client's own words (the answer had none), not the service's. */
+  readonly ownMessage: boolean;
 
-  constructor(name: string, message: string, init: { status: number; requestId?: string; reason?: string; retryAfterMs?: number }) {
+  constructor(
+    name: string,
+    message: string,
+    init: { status: number; requestId?: string; reason?: string; retryAfterMs?: number; ownMessage?: boolean },
+  ) {
     super(message);
+    this.ownMessage = init.ownMessage ?? false;
     this.name = name;
     this.$fault = init.status >= 500 ? 'server' : 'client';
     this.$metadata = { httpStatusCode: init.status, requestId: init.requestId };
@@ -56,9 +64,9 @@ export class FinSpaceDataServiceError extends Error {
 }
 
 /** An attempt that took longer than its timeout. The name is the one the SDK's classifier treats as transient. */
-export class AttemptTimeoutError extends Error {
+export class AttemptTimeoutError extends ComposedError {
   constructor(operation: string, timeoutMs: number) {
-    super(`${operation} did not complete within ${timeoutMs} ms`);
+    super([`${operation} did not complete within ${timeoutMs} ms`]);
     this.name = 'TimeoutError';
   }
 }
@@ -123,6 +131,7 @@ function parseJson(text: string, operation: string, status: number): Record<stri
   }
   throw new FinSpaceDataServiceError('DeserializationError', `${operation} answered HTTP ${status} with a body that is not a JSON object`, {
     status,
+    ownMessage: true,
   });
 }
 
@@ -224,14 +233,10 @@ export class FinSpaceDataClient {
       // An error answer with a body that is not JSON still has a status to classify it by.
     }
     const name = errorName(response.headers['x-amzn-errortype'], parsed, status);
-    const message =
-      typeof parsed.message === 'string'
-        ? parsed.message
-        : typeof parsed.Message === 'string'
-          ? parsed.Message
-          : `${operation} answered HTTP ${status}`;
-    throw new FinSpaceDataServiceError(name, message, {
+    const message = typeof parsed.message === 'string' ? parsed.message : typeof parsed.Message === 'string' ? parsed.Message : undefined;
+    throw new FinSpaceDataServiceError(name, message ?? `${operation} answered HTTP ${status}`, {
       status,
+      ownMessage: message === undefined,
       requestId,
       reason: typeof parsed.reason === 'string' ? parsed.reason : undefined,
       retryAfterMs: parseRetryAfter(response.headers['retry-after']),

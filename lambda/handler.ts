@@ -1,19 +1,27 @@
 /**
  * The Lambda entry point: speaks CloudFormation's custom-resource protocol itself, in one function, so that the
  * stack needs no Provider framework function and its role no lambda:InvokeFunction. Its guarantees:
- * - every request gets an answer (success, a failure with its reason, or a timeout failure sent before Lambda
- *   would kill the function), delivered with retries;
+ * - it answers only CloudFormation's own ResponseURLs (response-url.ts): to any other, nothing at all is sent;
+ * - it serves only its own stack's Custom::FinSpaceUserSettings (envelope.ts): any other request is answered FAILED
+ *   without a FinSpace call;
+ * - every request it may answer gets an answer (success, a failure with its reason, or a timeout failure sent before
+ *   Lambda would kill the function), delivered with retries; it never throws, whatever the event holds;
  * - the work stops at a deadline taken from the remaining time, leaving room to answer;
- * - nothing secret is logged or answered: no credentials, no ResponseURL, no first or last names.
+ * - every request leaves exactly one audit line (audit.ts);
+ * - nothing secret is logged or answered: no credentials, no ResponseURL, no first or last names (redaction.ts).
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
-import { ON_DELETE_PROPERTY, ROLE_ARN_ENV } from '../lib/handler-contract';
+import { ROLE_ARN_ENV, STACK_ID_ENV } from '../lib/handler-contract';
+import { failedCallResult, newAuditTrail, recordSent, writeAudit, type AuditTrail } from './audit';
 import { sendResponse, type CustomResourceEvent, type CustomResourceResponse } from './cfn-response';
+import { bindingProblem, checkedEvent, envelopeProblem, isRecord, readEnvelope, type Envelope } from './envelope';
 import { FinSpaceAccess } from './finspace-access';
 import { resolveEndpoint } from './finspace-client';
-import { physicalIdOnFailure, runLifecycle, unknownRequestType, type LifecycleOutcome } from './lifecycle';
+import { physicalIdOnFailure, runLifecycle, type LifecycleOutcome } from './lifecycle';
+import { partsOf, type ReasonPart } from './outside-text';
+import { namesIn, redactReason } from './redaction';
+import { responseUrlProblem, responseUrlRules, type ResponseUrlRules } from './response-url';
 import { newRetryStats, retryUntilDeadline, type RetryPolicy, type RetryStats } from './retry';
 import { raceTimeout } from './timeout';
 
@@ -31,15 +39,10 @@ export interface HandlerOptions {
   readonly retryPolicy?: RetryPolicy;
   /** How the answer PUT retries. @default ANSWER_RETRY_POLICY */
   readonly answerRetryPolicy?: RetryPolicy;
-}
-
-const REQUEST_TYPES = new Set(['Create', 'Update', 'Delete']);
-const ENVELOPE_FIELDS = ['RequestType', 'ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'] as const;
-
-function log(level: 'INFO' | 'ERROR', message: string, fields: Record<string, unknown> = {}): void {
-  const line = JSON.stringify({ level, message, ...fields });
-  if (level === 'ERROR') console.error(line);
-  else console.info(line);
+  /** The id of the one stack whose requests the handler serves. @default the function's STACK_ID_ENV, at each request */
+  readonly stackId?: string;
+  /** Which ResponseURLs the handler answers. @default the function's URL_SUFFIX_ENV and RESPONSE_URL_STAND_IN_ENV */
+  readonly responseUrls?: ResponseUrlRules;
 }
 
 /** How long before the Lambda's end the work must stop, so the answer still goes out. */
@@ -47,18 +50,15 @@ export function responseReserveMs(remainingMs: number): number {
   return Math.min(5000, Math.max(200, Math.floor(remainingMs * 0.2)));
 }
 
-/** Problems with the event's envelope (not its properties), or undefined when it is well formed. */
-function envelopeProblem(raw: Record<string, unknown>): string | undefined {
-  const missing = ENVELOPE_FIELDS.filter((f) => typeof raw[f] !== 'string' || raw[f] === '');
-  if (missing.length > 0) return `The request lacks ${missing.join(', ')}; it is not a CloudFormation custom-resource request.`;
-  if (!REQUEST_TYPES.has(raw.RequestType as string)) return unknownRequestType(raw.RequestType);
-  if (raw.RequestType !== 'Create' && typeof raw.PhysicalResourceId !== 'string')
-    return `A ${raw.RequestType} request must carry PhysicalResourceId.`;
-  if (raw.RequestType === 'Update' && (raw.OldResourceProperties === null || typeof raw.OldResourceProperties !== 'object')) {
-    return 'An Update request must carry OldResourceProperties.';
-  }
-  if (raw.ResourceProperties === null || typeof raw.ResourceProperties !== 'object') return 'The request lacks ResourceProperties.';
-  return undefined;
+/** The timeout guard's failure: the work has not ended when the answer must go out. */
+export const GUARD_REASON =
+  "The FinSpace calls did not finish before the handler had to answer (its Lambda timeout is near); retry the deployment, or raise the provider's timeout.";
+
+const NO_RESPONSE_URL = 'The request has no ResponseURL, so it cannot be answered; it is not a CloudFormation custom-resource request.';
+
+function remainingMsOf(context: LambdaContext): number {
+  const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : NaN;
+  return Number.isFinite(remaining) ? remaining : 3000;
 }
 
 export function createHandler(options: HandlerOptions = {}) {
@@ -83,107 +83,107 @@ export function createHandler(options: HandlerOptions = {}) {
 
   return async function handler(rawEvent: unknown, context: LambdaContext): Promise<void> {
     const startedAt = Date.now();
-    const remaining = context.getRemainingTimeInMillis();
-    const answerDeadline = startedAt + remaining - 100;
-    const workDeadline = startedAt + remaining - responseReserveMs(remaining);
-
-    const raw = (rawEvent !== null && typeof rawEvent === 'object' ? rawEvent : {}) as Record<string, unknown>;
-    if (typeof raw.ResponseURL !== 'string' || raw.ResponseURL === '') {
-      // Without a ResponseURL there is no one to answer; a retry of the same event cannot do better.
-      log('ERROR', 'request without ResponseURL ignored', { requestType: raw.RequestType, requestId: raw.RequestId });
-      return;
+    let trail: AuditTrail | undefined;
+    try {
+      const remaining = remainingMsOf(context);
+      const raw = isRecord(rawEvent) ? rawEvent : {};
+      const envelope = readEnvelope(raw);
+      trail = newAuditTrail(envelope, raw.ResourceProperties, startedAt);
+      const responseUrl = envelope.ResponseURL;
+      const urlProblem = responseUrl ? responseUrlProblem(responseUrl, responseUrlRules(options.responseUrls)) : NO_RESPONSE_URL;
+      if (urlProblem !== undefined) {
+        // No one to answer, or no one the handler may send anything to: a retry of the same event cannot do better.
+        writeAudit(trail, { outcome: 'IGNORED', physicalResourceId: envelope.PhysicalResourceId, reason: urlProblem });
+        return;
+      }
+      const names = namesIn(raw);
+      const answerDeadline = startedAt + remaining - 100;
+      const stats = newRetryStats(startedAt);
+      let response: CustomResourceResponse;
+      try {
+        const problem = envelopeProblem(raw, envelope) ?? bindingProblem(envelope, options.stackId ?? process.env[STACK_ID_ENV]);
+        if (problem !== undefined) {
+          response = failure(envelope, [problem], names, context);
+        } else {
+          const event = checkedEvent(raw, envelope);
+          const workDeadline = startedAt + remaining - responseReserveMs(remaining);
+          const guardAt = workDeadline + Math.min(1000, (answerDeadline - workDeadline) / 2);
+          const outcome = await raceTimeout(work(event, finSpace, workDeadline, stats, trail), guardAt - Date.now(), (): WorkResult => ({
+            error: [GUARD_REASON],
+          }));
+          response =
+            'error' in outcome
+              ? failure(envelope, outcome.error, names, context)
+              : { Status: 'SUCCESS', PhysicalResourceId: outcome.physicalResourceId, ...echoed(envelope), Data: outcome.data };
+        }
+      } catch (error) {
+        response = failure(envelope, unexpected(error), names, context);
+      }
+      writeAudit(trail, { outcome: response.Status, physicalResourceId: response.PhysicalResourceId, reason: response.Reason, stats });
+      await sendResponse(responseUrl!, response, { deadline: answerDeadline, policy: options.answerRetryPolicy });
+    } catch (error) {
+      // Only a bug gets here; the request still leaves its audit line, and the handler does not throw.
+      if (trail) writeAudit(trail, { outcome: 'FAILED', reason: `The handler failed unexpectedly (${errorName(error)}); report it.` });
     }
-    const event = raw as unknown as CustomResourceEvent;
-    const base = {
-      StackId: String(raw.StackId ?? ''),
-      RequestId: String(raw.RequestId ?? ''),
-      LogicalResourceId: String(raw.LogicalResourceId ?? ''),
-    };
-    log('INFO', 'request received', {
-      requestType: raw.RequestType,
-      logicalResourceId: raw.LogicalResourceId,
-      requestId: raw.RequestId,
-      physicalResourceId: raw.PhysicalResourceId,
-    });
-
-    const stats = newRetryStats(startedAt);
-    let response: CustomResourceResponse;
-    const problem = envelopeProblem(raw);
-    if (problem) {
-      response = failure(event, base, problem, context);
-    } else {
-      const guardAt = workDeadline + Math.min(1000, (answerDeadline - workDeadline) / 2);
-      const outcome = await raceTimeout(work(event, finSpace, workDeadline, stats), guardAt - Date.now(), (): WorkResult => ({
-        error: GUARD_REASON,
-      }));
-      response =
-        'error' in outcome
-          ? failure(event, base, outcome.error, context)
-          : { Status: 'SUCCESS', PhysicalResourceId: outcome.physicalResourceId, ...base, Data: outcome.data };
-    }
-    log(response.Status === 'SUCCESS' ? 'INFO' : 'ERROR', 'answering CloudFormation', {
-      status: response.Status,
-      physicalResourceId: response.PhysicalResourceId,
-      reason: response.Reason,
-      attempts: stats.attempts,
-      throttled: stats.throttled,
-      transient: stats.transient,
-      elapsedMs: Date.now() - startedAt,
-    });
-    await sendResponse(raw.ResponseURL, response, { deadline: answerDeadline, policy: options.answerRetryPolicy });
   };
 }
 
-type WorkResult = LifecycleOutcome | { error: string };
+type WorkResult = LifecycleOutcome | { error: readonly ReasonPart[] };
 
-async function work(event: CustomResourceEvent, finSpace: () => FinSpaceAccess, deadline: number, stats: RetryStats): Promise<WorkResult> {
+async function work(
+  event: CustomResourceEvent,
+  finSpace: () => FinSpaceAccess,
+  deadline: number,
+  stats: RetryStats,
+  trail: AuditTrail,
+): Promise<WorkResult> {
   try {
     const access = finSpace();
     return await runLifecycle(event, {
-      updateUser: (environmentId, input) => access.updateUser(environmentId, input, { deadline, stats }),
+      updateUser: async (environmentId, input, purpose) => {
+        const ended = recordSent(trail, purpose, environmentId, input);
+        try {
+          const output = await access.updateUser(environmentId, input, { deadline, stats });
+          ended('accepted');
+          return output;
+        } catch (error) {
+          ended(failedCallResult(error));
+          throw error;
+        }
+      },
     });
   } catch (error) {
-    return { error: error instanceof Error ? error.message : String(error) };
+    return { error: partsOf(error) };
   }
 }
 
-/** The timeout guard's failure: the work has not ended when the answer must go out. */
-export const GUARD_REASON =
-  "The FinSpace calls did not finish before the handler had to answer (its Lambda timeout is near); retry the deployment, or raise the provider's timeout.";
-
-/** The values of the sensitive members (first and last names) anywhere in the event's properties. */
-function sensitiveValues(event: CustomResourceEvent): string[] {
-  const values: string[] = [];
-  for (const props of [event.ResourceProperties, event.OldResourceProperties]) {
-    if (props === null || typeof props !== 'object') continue;
-    for (const scope of [props, (props as Record<string, unknown>)[ON_DELETE_PROPERTY]]) {
-      if (scope === null || typeof scope !== 'object') continue;
-      for (const field of SETTING_FIELDS) {
-        const value = (scope as Record<string, unknown>)[field];
-        if (isSensitive(field) && typeof value === 'string' && value.trim().length >= 2) values.push(value);
-      }
-    }
-  }
-  return values;
+function errorName(error: unknown): string {
+  const name = error instanceof Error ? error.name : typeof error;
+  return /^[A-Za-z]{1,64}$/.test(name) ? name : 'unknown error';
 }
 
-/** A reason must not carry a name even when the service's own message quotes it. */
-function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((out, secret) => out.split(secret).join('(redacted)'), text);
+function unexpected(error: unknown): ReasonPart[] {
+  return ['The handler failed unexpectedly: ', ...partsOf(error), '. Retry the deployment; report it if it persists.'];
 }
 
+/** What every answer copies from the request. */
+function echoed(envelope: Envelope): Pick<CustomResourceResponse, 'StackId' | 'RequestId' | 'LogicalResourceId'> {
+  return { StackId: envelope.StackId ?? '', RequestId: envelope.RequestId ?? '', LogicalResourceId: envelope.LogicalResourceId ?? '' };
+}
+
+/** A FAILED answer whose reason is the library's words and the redacted outside ones, then where the logs are. */
 function failure(
-  event: CustomResourceEvent,
-  base: Pick<CustomResourceResponse, 'StackId' | 'RequestId' | 'LogicalResourceId'>,
-  reason: string,
+  envelope: Envelope,
+  parts: readonly ReasonPart[],
+  names: readonly string[],
   context: LambdaContext,
 ): CustomResourceResponse {
-  const where = context.logStreamName ? ` (log stream ${context.logStreamName})` : '';
+  const stream = typeof context?.logStreamName === 'string' ? ` (log stream ${context.logStreamName})` : '';
   return {
     Status: 'FAILED',
-    Reason: redact(`${reason}${where}`, sensitiveValues(event)),
-    PhysicalResourceId: physicalIdOnFailure(event),
-    ...base,
+    Reason: redactReason([...parts, stream], names),
+    PhysicalResourceId: physicalIdOnFailure(envelope),
+    ...echoed(envelope),
   };
 }
 

@@ -4,6 +4,7 @@
  */
 import { checkField, SETTING_FIELDS, type UserSettings } from '../lib/finspace-rules';
 import { ON_DELETE_PROPERTY } from '../lib/handler-contract';
+import { ComposedError } from './outside-text';
 
 export interface UserSettingsRequest {
   readonly environmentId: string;
@@ -14,10 +15,10 @@ export interface UserSettingsRequest {
   readonly onDelete?: UserSettings;
 }
 
-/** The properties break the rules; the message lists every problem. */
-export class InvalidPropertiesError extends Error {
+/** The properties break the rules; the message lists every problem (in the library's words: no name is ever shown). */
+export class InvalidPropertiesError extends ComposedError {
   constructor(readonly problems: readonly string[]) {
-    super(`Invalid FinSpaceUserSettings properties: ${problems.join(' ')}`);
+    super([`Invalid FinSpaceUserSettings properties: ${problems.join(' ')}`]);
     this.name = 'InvalidPropertiesError';
   }
 }

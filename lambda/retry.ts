@@ -10,6 +10,7 @@
  * then given up (EndpointUnreachableError).
  */
 import { isThrottlingError, isTransientError } from '@smithy/service-error-classification';
+import { ComposedError, errorNamePart, networkCodePart, outside, partsOf, type ReasonPart } from './outside-text';
 
 export interface RetryPolicy {
   /** First backoff ceiling for throttling errors. */
@@ -91,40 +92,43 @@ export function backoffCeilingMs(kind: Exclude<RetryClass, undefined>, retry: nu
   return Math.min(policy.maxDelayMs, base * 2 ** Math.min(retry, 30));
 }
 
-function describe(operation: string, stats: RetryStats, elapsedMs: number, lastError: Error): string {
-  return (
-    `${operation} gave up at the deadline: ${stats.attempts} FinSpace calls over ${(elapsedMs / 1000).toFixed(1)} s, ` +
-    `${stats.throttled} of them throttled (429) and ${stats.transient} transient failures; last error: ${lastError.name}: ${lastError.message}.`
-  );
-}
-
 /** The budget ran out: the last error, and how many attempts were throttled over how long. */
-export class RetryBudgetExhaustedError extends Error {
+export class RetryBudgetExhaustedError extends ComposedError {
   constructor(
     readonly operation: string,
     readonly lastError: Error,
     readonly stats: RetryStats,
     elapsedMs: number,
   ) {
-    super(
-      `${describe(operation, stats, elapsedMs, lastError)} ` +
-        'FinSpace kept refusing the calls; deploy again later, or with fewer FinSpace settings changes at once.',
-    );
+    super([
+      `${operation} gave up at the deadline: ${stats.attempts} FinSpace calls over ${(elapsedMs / 1000).toFixed(1)} s, ` +
+        `${stats.throttled} of them throttled (429) and ${stats.transient} transient failures; last error: `,
+      errorNamePart(lastError.name),
+      ': ',
+      ...partsOf(lastError),
+      '. FinSpace kept refusing the calls; deploy again later, or with fewer FinSpace settings changes at once.',
+    ]);
     this.name = 'RetryBudgetExhaustedError';
   }
 }
 
 /** The endpoint could not be found or reached for the whole unreachable window. */
-export class EndpointUnreachableError extends Error {
+export class EndpointUnreachableError extends ComposedError {
   constructor(
     readonly operation: string,
     readonly lastError: Error,
     readonly windowMs: number,
   ) {
-    const code = (lastError as { code?: string }).code;
-    super(
-      `${operation} could not reach the endpoint for ${(windowMs / 1000).toFixed(0)} s (${code ?? lastError.name}: ${lastError.message})`,
-    );
+    const code = (lastError as { code?: unknown }).code;
+    const parts: ReasonPart[] = [
+      `${operation} could not reach the endpoint for ${(windowMs / 1000).toFixed(0)} s (`,
+      typeof code === 'string' ? networkCodePart(code) : errorNamePart(lastError.name),
+      ': ',
+      // Network error text (it names hosts and addresses) is not the library's own.
+      outside(lastError.message),
+      ')',
+    ];
+    super(parts);
     this.name = 'EndpointUnreachableError';
   }
 }

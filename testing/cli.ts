@@ -2,13 +2,14 @@
 /**
  * `npm start` (after `cdk synth`): applies every Custom::FinSpaceUserSettings of a cloud assembly against a local
  * FinSpace emulator, as CloudFormation would: Create, an Update with changed settings, then Delete. Prints a table
- * of the steps and exits non-zero if any step failed.
+ * of the steps, then the handler's audit trail (its one audit line per request, condensed), and exits non-zero if any
+ * step failed.
  *
  * Usage: finspace-user-settings-local [cdk.out] [--verbose]
  */
 import * as path from 'node:path';
 import { describeLambdaNode } from './lambda-node';
-import { flippedSettings, formatSteps, LocalDeployment, type StepRecord } from './local-deployment';
+import { flippedSettings, formatAudit, formatSteps, LocalDeployment, type StepRecord } from './local-deployment';
 
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
@@ -36,6 +37,9 @@ async function main(): Promise<number> {
     }
     console.log('');
     console.log(formatSteps(steps));
+    console.log('');
+    console.log('Audit trail (the audit line the handler logged for each request; names show only as "set"):');
+    console.log(formatAudit(steps));
     const failed = steps.filter((s) => s.status !== 'SUCCESS');
     console.log('');
     console.log(failed.length === 0 ? `All ${steps.length} steps succeeded.` : `${failed.length} of ${steps.length} steps failed.`);

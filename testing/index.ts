@@ -14,8 +14,16 @@ export type {
 } from './finspace-emulator';
 export { ResponseReceiver } from './response-receiver';
 export type { ReceivedPut, ReceivedResponse } from './response-receiver';
-export { flippedSettings, formatSteps, LocalDeployment, LOCAL_ADMIN_USER_ID } from './local-deployment';
-export type { LocalDeploymentOptions, StepKind, StepRecord } from './local-deployment';
+export {
+  AUDIT_MARK,
+  auditRecords,
+  flippedSettings,
+  formatAudit,
+  formatSteps,
+  LocalDeployment,
+  LOCAL_ADMIN_USER_ID,
+} from './local-deployment';
+export type { AuditRecord, LocalDeploymentOptions, StepKind, StepRecord } from './local-deployment';
 export { describeLambdaNode, nodeForRuntime } from './lambda-node';
 export type { LambdaNode } from './lambda-node';
 export { LocalLambda } from './local-lambda';

@@ -8,7 +8,7 @@
  * CloudFormation on its own, so the runner invokes that function directly, as CloudFormation does.
  */
 import { randomUUID } from 'node:crypto';
-import { RESOURCE_TYPE } from '../lib/handler-contract';
+import { RESOURCE_TYPE, RESPONSE_URL_STAND_IN_ENV } from '../lib/handler-contract';
 import {
   IntrinsicResolver,
   lambdaFunctionSpec,
@@ -40,6 +40,30 @@ export interface StepRecord {
   readonly user?: EmulatedUser;
   /** The Node.js version the handler ran on. */
   readonly nodeVersion: string;
+  /** The audit lines the handler logged for the request (it logs exactly one), as their JSON objects. */
+  readonly audit: readonly AuditRecord[];
+}
+
+/** One audit line of the handler: which stack and request, which user, what was sent to FinSpace, the outcome. */
+export type AuditRecord = Record<string, unknown> & { readonly audit: typeof AUDIT_MARK };
+
+/** The `audit` field of the handler's audit lines (lambda/audit.ts). */
+export const AUDIT_MARK = 'FinSpaceUserSettings';
+
+/** The audit records among log lines, whether the function logs JSON lines or in Lambda's JSON log format. */
+export function auditRecords(lines: readonly string[]): AuditRecord[] {
+  return lines.flatMap((line) => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      return [];
+    }
+    const outer = (parsed ?? {}) as { message?: unknown };
+    // Under the JSON log format the handler's object is the line's `message`.
+    const record = (outer.message !== null && typeof outer.message === 'object' ? outer.message : outer) as Record<string, unknown>;
+    return record.audit === AUDIT_MARK ? [record as AuditRecord] : [];
+  });
 }
 
 export interface LocalDeploymentOptions {
@@ -119,11 +143,18 @@ export class LocalDeployment {
           const spec = lambdaFunctionSpec(stack, functionLogicalId, resolver);
           if (!spec.runtime.startsWith('nodejs'))
             throw new Error(`${key} has runtime ${spec.runtime}; the local runner runs Node.js handlers`);
+          const loggingConfig = stack.template.Resources[functionLogicalId].Properties?.LoggingConfig as
+            { LogFormat?: unknown } | undefined;
           this.functions.set(
             key,
             new LocalLambda(spec, {
               onLog: options.onLog,
-              extraEnvironment: emulator.lambdaEnvironment(spec.roleArn ?? resolver.arnOf(functionLogicalId)),
+              logFormat: loggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
+              extraEnvironment: {
+                ...emulator.lambdaEnvironment(spec.roleArn ?? resolver.arnOf(functionLogicalId)),
+                // The handler answers only CloudFormation's ResponseURLs, and this runner's receiver stands in for them.
+                [RESPONSE_URL_STAND_IN_ENV]: new URL(receiver.url()).origin,
+              },
             }),
           );
         }
@@ -315,6 +346,7 @@ export class LocalDeployment {
       userId,
       user: this.emulator.getUser(environmentId, userId),
       nodeVersion: invocation.nodeVersion,
+      audit: auditRecords(invocation.logs),
     };
     this.steps.push(record);
     return record;
@@ -333,6 +365,35 @@ function describeUser(user: EmulatedUser | undefined): string {
   const principal = user.apiAccessPrincipalArn ? user.apiAccessPrincipalArn.replace(/^arn:[^:]+:iam::\d{12}:/, '') : '-';
   const names = user.firstName || user.lastName ? 'names set (hidden)' : 'no names';
   return `type=${user.type ?? '-'} apiAccess=${user.apiAccess ?? '-'} principal=${principal} ${names}`;
+}
+
+/** The audit line's `sent`, short: each UpdateUser's purpose, settings (and user, when not the request's) and result. */
+function describeSent(sent: unknown, environmentId: unknown, userId: unknown): string {
+  if (sent === null || typeof sent !== 'object') return 'nothing sent';
+  return Object.entries(sent as Record<string, Record<string, unknown>>)
+    .map(([purpose, call]) => {
+      const { environmentId: env, userId: user, result, ...settings } = call;
+      const where = env === environmentId && user === userId ? [] : [`${env}/${user}:`];
+      const shown = Object.entries(settings).map(([k, v]) => `${k}=${String(v).replace(/^arn:[^:]+:iam::\d{12}:/, '')}`);
+      return `sent ${purpose}(${[...where, ...shown].join(' ')}) ${result}`;
+    })
+    .join(', ');
+}
+
+/**
+ * The handler's audit lines, one per step, as a person reads them: request, resource, user, what was sent to
+ * FinSpace (names only as "set", as the handler logs them), outcome. The lines themselves are in the steps' `audit`.
+ */
+export function formatAudit(steps: readonly StepRecord[]): string {
+  return steps
+    .map((s) => {
+      if (s.audit.length !== 1)
+        return `  ${s.step} ${s.logicalId}: ${s.audit.length} audit lines (the handler logs exactly one per request)`;
+      const a = s.audit[0];
+      const request = `${a.requestType} ${String(a.requestId).slice(0, 8)}`;
+      return `  ${request} ${a.logicalResourceId} ${a.environmentId}/${a.userId}: ${describeSent(a.sent, a.environmentId, a.userId)} -> ${a.outcome}`;
+    })
+    .join('\n');
 }
 
 /** The steps as a table a person can read: step, resource, outcome, Node.js, physical id, the user's settings after it. */

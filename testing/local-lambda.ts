@@ -8,11 +8,39 @@ import { randomUUID } from 'node:crypto';
 import type { LambdaFunctionSpec } from './cloud-assembly';
 import { nodeForRuntime, type LambdaNode } from './lambda-node';
 
-/** The in-container side: loads the handler once, then runs each event it is sent. */
+/** Written by the container on stdout and stderr when an invocation ends, so the runner knows all its output is in. */
+const END_MARK = '\u001elocal-lambda-end:';
+
+/**
+ * The in-container side: loads the handler once, then runs each event it is sent. Under the JSON log format it writes
+ * console output as Lambda's Node.js runtime does: one JSON object per call, {timestamp, level, requestId, message},
+ * where a lone argument becomes `message` as it is (an object stays an object) and several are formatted into a string.
+ */
 const CONTAINER_SOURCE = `
+const util = require('node:util');
+let requestId;
+if ((process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON') {
+  const write = (level) => (message, ...params) => {
+    const record = { timestamp: new Date().toISOString(), level, requestId };
+    let line;
+    if (params.length === 0) {
+      record.message = message;
+      try { line = JSON.stringify(record); } catch { record.message = util.format(message); line = JSON.stringify(record); }
+    } else {
+      record.message = util.format(message, ...params);
+      line = JSON.stringify(record);
+    }
+    process.stdout.write(line.replace(/\\n/g, '\\r') + '\\n');
+  };
+  console.log = console.info = write('INFO');
+  console.debug = write('DEBUG');
+  console.warn = write('WARN');
+  console.error = write('ERROR');
+}
 const fn = require(process.env.LOCAL_LAMBDA_FILE)[process.env.LOCAL_LAMBDA_EXPORT];
 if (typeof fn !== 'function') { console.error('handler export not found: ' + process.env.LOCAL_LAMBDA_EXPORT); process.exit(1); }
 process.on('message', async ({ id, event, deadline }) => {
+  requestId = id;
   const context = {
     awsRequestId: id,
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
@@ -20,8 +48,12 @@ process.on('message', async ({ id, event, deadline }) => {
     logStreamName: 'local/[$LATEST]' + id.slice(0, 8),
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
   };
-  try { await fn(event, context); process.send({ id, ok: true }); }
-  catch (error) { process.send({ id, ok: false, error: String((error && error.message) || error) }); }
+  let result;
+  try { await fn(event, context); result = { id, ok: true }; }
+  catch (error) { result = { id, ok: false, error: String((error && error.message) || error) }; }
+  process.stdout.write('${END_MARK}' + id + '\\n');
+  process.stderr.write('${END_MARK}' + id + '\\n');
+  process.send(result);
 });
 process.send({ ready: true, node: process.versions.node });
 `;
@@ -31,6 +63,11 @@ export interface LocalLambdaOptions {
   readonly extraEnvironment?: Record<string, string>;
   /** Receives the container's stdout and stderr lines (its logs). @default kept in `logs` only */
   readonly onLog?: (line: string) => void;
+  /**
+   * The function's log format (its LoggingConfig.LogFormat): under JSON, console output is written as Lambda's Node.js
+   * runtime writes it, and AWS_LAMBDA_LOG_FORMAT is JSON, as Lambda sets it. @default Text (lines as the handler writes them)
+   */
+  readonly logFormat?: 'Text' | 'JSON';
   /** The Node.js to run the handler with. @default the one the template's runtime names (see lambda-node.ts) */
   readonly node?: LambdaNode;
 }
@@ -46,6 +83,8 @@ export interface InvocationResult {
   readonly coldStart: boolean;
   /** The Node.js version the container reported when it started. */
   readonly nodeVersion: string;
+  /** The log lines of this invocation (all of them, unless the container was killed or died). */
+  readonly logs: readonly string[];
 }
 
 export class LocalLambda {
@@ -56,6 +95,8 @@ export class LocalLambda {
   private container?: ChildProcess;
   private ready?: Promise<void>;
   private containerNode = '';
+  /** The invocation under way: how many of its end marks (one per stream) have arrived. */
+  private current?: { readonly id: string; ends: number; readonly ended: () => void };
 
   constructor(
     readonly spec: LambdaFunctionSpec,
@@ -74,6 +115,7 @@ export class LocalLambda {
       AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memoryMb),
       AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
       AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
+      ...(this.options.logFormat === 'JSON' ? { AWS_LAMBDA_LOG_FORMAT: 'JSON' } : {}),
       ...spec.environment,
       ...this.options.extraEnvironment,
       LOCAL_LAMBDA_FILE: spec.file,
@@ -104,8 +146,17 @@ export class LocalLambda {
   }
 
   private log(line: string): void {
-    this.logs.push(line);
-    this.options.onLog?.(line);
+    // The mark ends a line of its own, or one the handler left unfinished.
+    const mark = line.indexOf(END_MARK);
+    const text = mark === -1 ? line : line.slice(0, mark);
+    if (mark === -1 || text !== '') {
+      this.logs.push(text);
+      this.options.onLog?.(text);
+    }
+    if (mark !== -1 && this.current?.id === line.slice(mark + END_MARK.length)) {
+      this.current.ends++;
+      this.current.ended();
+    }
   }
 
   /** Invokes the handler with `event`, as an asynchronous invocation from CloudFormation would. */
@@ -118,16 +169,34 @@ export class LocalLambda {
     const id = randomUUID();
     const delivered = Date.now();
     const deadline = delivered + this.spec.timeoutSeconds * 1000;
+    const firstLine = this.logs.length;
     return new Promise<InvocationResult>((resolve) => {
-      const done = (result: Omit<InvocationResult, 'durationMs' | 'handlerMs' | 'coldStart' | 'nodeVersion'>) => {
+      type Outcome = Pick<InvocationResult, 'ok' | 'error'>;
+      let answered: Outcome | undefined;
+      const done = (result: Outcome) => {
         clearTimeout(timer);
         child.off('message', onMessage);
         child.off('exit', onExit);
+        this.current = undefined;
         const now = Date.now();
-        resolve({ ...result, durationMs: now - started, handlerMs: now - delivered, coldStart, nodeVersion: this.containerNode });
+        resolve({
+          ...result,
+          durationMs: now - started,
+          handlerMs: now - delivered,
+          coldStart,
+          nodeVersion: this.containerNode,
+          logs: this.logs.slice(firstLine),
+        });
       };
+      // The handler's result, and the end marks of both streams: then every line of the invocation has arrived.
+      const settle = () => {
+        if (answered && this.current?.id === id && this.current.ends >= 2) done(answered);
+      };
+      this.current = { id, ends: 0, ended: settle };
       const onMessage = (message: { id?: string; ok?: boolean; error?: string }) => {
-        if (message.id === id) done({ ok: Boolean(message.ok), error: message.error });
+        if (message.id !== id) return;
+        answered = { ok: Boolean(message.ok), error: message.error };
+        settle();
       };
       const onExit = (code: number | null) => done({ ok: false, error: `the container exited (${code}) during the invocation` });
       // Like Lambda: past the timeout the container is stopped, whatever the handler was doing.

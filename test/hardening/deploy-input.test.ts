@@ -1,19 +1,25 @@
 /**
  * Bad input at deploy time, against the handler (in-process): properties that break the rules once resolved, events
- * with missing or extra fields, an unknown RequestType, and bad answers from the service. Each ends FAILED with a
- * clear reason, without calling UpdateUser when the input itself was invalid, and nothing throws out of the
- * handler unanswered. The counts must match the README's Guarantees table.
+ * with missing, extra or mistyped fields, an unknown RequestType, another stack's or another resource type's request,
+ * and bad answers from the service. Each ends FAILED with a clear reason, without calling UpdateUser when the input
+ * itself was invalid, and nothing throws out of the handler unanswered. Events with no ResponseURL, or one that is not
+ * CloudFormation's, are dropped without sending anything anywhere. The counts must match the README's Guarantees table.
  */
+import * as net from 'node:net';
 import { GUARANTEES } from './guarantees';
 import { analystProperties, ENVIRONMENT_ID, Harness, newHandler, TARGET_USER_ID, type Handler } from '../support/harness';
+import { asDeployed } from '../lambda/deployed-environment';
 
 let h: Harness;
 let handler: Handler;
 beforeAll(async () => {
   h = await Harness.start();
+  asDeployed(h);
   handler = newHandler();
 });
 afterAll(() => h.close());
+
+const OTHER_STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Other/1';
 
 type Mutation = (event: Record<string, unknown>) => Record<string, unknown>;
 const withProps =
@@ -67,6 +73,28 @@ const INVALID: Array<[string, Mutation, RegExp]> = [
     (e) => ({ ...e, RequestType: 'Update', PhysicalResourceId: TARGET_USER_ID }),
     /must carry OldResourceProperties/,
   ],
+  ['a field that is an object with its own toString', (e) => ({ ...e, RequestId: { toString: 1 } }), /lacks RequestId/],
+  [
+    'StackId of another stack',
+    (e) => ({ ...e, StackId: OTHER_STACK }),
+    /serves only the custom resources of stack "arn:.*\/Example\/.*", but the request comes from stack ".*\/Other\/1".*Give that stack its own FinSpaceUserSettingsProvider/,
+  ],
+  [
+    'a Delete with onDelete from another stack',
+    (e) => ({
+      ...e,
+      StackId: OTHER_STACK,
+      RequestType: 'Delete',
+      PhysicalResourceId: TARGET_USER_ID,
+      ResourceProperties: { ...(e.ResourceProperties as object), onDelete: { apiAccess: 'DISABLED' } },
+    }),
+    /another stack names this handler's function as its ServiceToken/,
+  ],
+  [
+    'ResourceType of another custom resource',
+    (e) => ({ ...e, ResourceType: 'AWS::CloudFormation::CustomResource' }),
+    /serves only resources of type Custom::FinSpaceUserSettings, but the request is for "AWS::CloudFormation::CustomResource"/,
+  ],
 ];
 
 const tried = { invalidInputs: 0, badServiceAnswers: 0, unanswerableEvents: 0 };
@@ -97,11 +125,29 @@ test.each<[string, string, RegExp]>([
   expect(h.receiver.response(key)).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(reason) });
 });
 
-test('events that cannot be answered (no ResponseURL, not an object) are logged and dropped, never thrown', async () => {
-  for (const junk of [undefined, null, 42, 'Create', [], { RequestType: 'Create' }]) {
-    tried.unanswerableEvents++;
-    await expect(handler(junk, { getRemainingTimeInMillis: () => 10_000 })).resolves.toBeUndefined();
+test("events that cannot be answered (no ResponseURL, one not CloudFormation's, not an object) are logged and dropped, nothing sent, never thrown", async () => {
+  const { event } = h.event({ requestType: 'Create', properties: analystProperties() });
+  const forged = [
+    'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+    'https://evil.example.com/answer',
+    'https://x.amazonaws.com.evil.com/answer',
+    'http://bucket.s3.amazonaws.com/answer',
+    'file:///etc/passwd',
+    { toString: 1 },
+  ].map((ResponseURL) => ({ ...event, ResponseURL }));
+  const connect = jest.spyOn(net.Socket.prototype, 'connect');
+  const calls = h.emulator.requests.length;
+  try {
+    for (const junk of [undefined, null, 42, 'Create', [], { RequestType: 'Create' }, ...forged]) {
+      tried.unanswerableEvents++;
+      await expect(handler(junk, { getRemainingTimeInMillis: () => 10_000 })).resolves.toBeUndefined();
+    }
+    expect(connect).not.toHaveBeenCalled();
+    expect(h.emulator.requests).toHaveLength(calls);
+  } finally {
+    connect.mockRestore();
   }
+  expect(h.receiver.puts.filter((p) => p.body.includes(event.RequestId))).toHaveLength(0);
 });
 
 test("the counts are the README's: invalid inputs that never reached UpdateUser, bad service answers, unanswerable events", () => {

@@ -4,8 +4,10 @@
  * deadline. Prints the matrix: fault, outcome, FinSpace calls made, time taken.
  */
 import * as path from 'node:path';
+import { RESPONSE_URL_STAND_IN_ENV, STACK_ID_ENV } from '../../lib/handler-contract';
 import type { LambdaFunctionSpec } from '../../testing/cloud-assembly';
 import { FinSpaceEmulator, type Fault } from '../../testing/finspace-emulator';
+import { auditRecords } from '../../testing/local-deployment';
 import { LocalLambda } from '../../testing/local-lambda';
 import { ResponseReceiver, type ReceivedResponse } from '../../testing/response-receiver';
 import { GUARANTEES } from './guarantees';
@@ -13,6 +15,7 @@ import { GUARANTEES } from './guarantees';
 const BUNDLE = path.join(__dirname, '..', '..', 'assets', 'finspace-user-settings-handler', 'index.js');
 const ROLE = 'arn:aws:iam::123456789012:role/FinSpaceUserSettingsHandler';
 const ENV = 'faultenv';
+const STACK_ID = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Faults/1';
 
 interface Case {
   readonly fault: string;
@@ -111,6 +114,8 @@ interface Row {
   readonly deadlineMs: number;
   readonly answered: boolean;
   readonly response?: ReceivedResponse;
+  /** The handler's log lines for the event. */
+  readonly logs: readonly string[];
 }
 
 async function runCase(c: Case): Promise<Row> {
@@ -132,16 +137,21 @@ async function runCase(c: Case): Promise<Row> {
     exportName: 'handler',
     timeoutSeconds: c.timeoutSeconds,
     memoryMb: 128,
-    environment: { FINSPACE_HANDLER_ROLE_ARN: ROLE },
+    environment: { FINSPACE_HANDLER_ROLE_ARN: ROLE, [STACK_ID_ENV]: STACK_ID },
     roleArn: ROLE,
   };
-  const environment = emulator.lambdaEnvironment(ROLE);
+  // The receiver stands in for CloudFormation's ResponseURLs, as in the local runner.
+  const environment: Record<string, string> = {
+    ...emulator.lambdaEnvironment(ROLE),
+    [RESPONSE_URL_STAND_IN_ENV]: new URL(receiver.url()).origin,
+  };
   if (c.endpoint) environment.AWS_ENDPOINT_URL_FINSPACE_DATA = c.endpoint(emulator);
-  const lambda = new LocalLambda(spec, { extraEnvironment: environment });
+  // The construct's log format: the handler's lines are written as Lambda's runtime writes them.
+  const lambda = new LocalLambda(spec, { extraEnvironment: environment, logFormat: 'JSON' });
   const event = (key: string) => ({
     RequestType: 'Create',
     ResponseURL: receiver.url(key),
-    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Faults/1',
+    StackId: STACK_ID,
     RequestId: `req-${key}`,
     LogicalResourceId: 'User',
     ResourceType: 'Custom::FinSpaceUserSettings',
@@ -163,6 +173,7 @@ async function runCase(c: Case): Promise<Row> {
       deadlineMs: c.timeoutSeconds * 1000,
       answered: response !== undefined && invocation.ok,
       response,
+      logs: invocation.logs,
     };
   } finally {
     await lambda.stop();
@@ -205,6 +216,9 @@ test('every injected fault ends with an answer to CloudFormation before the dead
     expect(row.answered).toBe(true);
     expect(row.elapsedMs).toBeLessThan(row.deadlineMs);
     if (c.reason) expect(row.response?.Reason).toMatch(c.reason);
+    // One audit line for the request, with its outcome, and no line over 4 KB (Lambda's own fields included).
+    expect(auditRecords(row.logs).map((a) => [a.requestId, a.outcome])).toEqual([['req-case', row.outcome]]);
+    for (const line of row.logs) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(4096);
   });
   const expired = rows.find((r) => r.fault === 'credentials expire mid-run')!;
   expect(expired.calls).toBe(3); // UpdateUser refused as expired, fresh credentials, UpdateUser again

@@ -1,6 +1,7 @@
 /**
  * The answer to CloudFormation: its shape, its size limit and the retried PUT, against a real HTTP receiver.
  */
+import * as fc from 'fast-check';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
@@ -38,6 +39,53 @@ test('a Reason too long for 4096 bytes is shortened, and the rest of the answer 
   const parsed = JSON.parse(body);
   expect(parsed.Reason.endsWith('[truncated]')).toBe(true);
   expect(parsed).toMatchObject({ Status: 'FAILED', PhysicalResourceId: base.PhysicalResourceId, RequestId: 'r1', LogicalResourceId: 'L1' });
+});
+
+describe('a Reason cut to fit 4096 bytes', () => {
+  const TRUNCATED = ' [truncated]';
+  /** Checks the body fits, keeps a start of the Reason, and that one more code point of it would not have fitted. */
+  const expectMaximalCut = (reason: string) => {
+    const body = serializeResponse({ ...base, Reason: reason });
+    expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
+    const answered: string = JSON.parse(body).Reason;
+    if (answered === reason) return 0;
+    expect(answered.endsWith(TRUNCATED)).toBe(true);
+    const kept = answered.slice(0, -TRUNCATED.length);
+    expect(reason.startsWith(kept)).toBe(true);
+    // Never half a surrogate pair.
+    expect(kept).not.toMatch(/[\uD800-\uDBFF]$/);
+    const codePoints = Array.from(reason);
+    const keptCount = Array.from(kept).length;
+    const oneMore = codePoints.slice(0, keptCount + 1).join('');
+    expect(Buffer.byteLength(JSON.stringify({ ...base, Reason: `${oneMore}${TRUNCATED}` }))).toBeGreaterThan(MAX_RESPONSE_BYTES);
+    return keptCount;
+  };
+
+  // Once cut, what is left for the Reason's start: 4096 bytes less the rest of the answer and the mark.
+  const room = MAX_RESPONSE_BYTES - Buffer.byteLength(JSON.stringify({ ...base, Reason: TRUNCATED }));
+
+  test.each([
+    ['quotes', 2, '"'],
+    ['backslashes', 2, '\\'],
+    ['non-ASCII', 2, 'é'],
+    ['CJK', 3, '中'],
+    ['emoji (a surrogate pair each)', 4, '😀'],
+    ['control characters', 6, '\u0001'],
+    ['ASCII', 1, 'x'],
+  ])('%s (%i bytes each in the JSON body): as many as fit are kept', (_name, bytes, char) => {
+    // The old cut counted characters while the excess was bytes: 5000 quotes left only " [truncated]".
+    expect(expectMaximalCut(char.repeat(5000))).toBe(Math.floor(room / bytes));
+  });
+
+  test('any mix of such characters, around the limit (property, 300 runs)', () => {
+    const unit = fc.constantFrom('"', '\\', 'é', '中', '😀', 'x', '\n', '\u0001', ' ', '\u2028');
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 600, maxLength: 6000 }), (reason) => {
+        expectMaximalCut(reason);
+      }),
+      { numRuns: 300 },
+    );
+  });
 });
 
 test('the PUT has an empty content type and an exact content length', async () => {

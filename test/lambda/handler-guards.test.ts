@@ -2,10 +2,16 @@
  * The handler's last-resort guarantees, with FinSpace access that misbehaves in ways the emulator cannot: work
  * that never ends (the timeout guard must answer before Lambda would kill the function) and a crash.
  */
-import { createHandler } from '../../lambda/handler';
+import { createHandler, type HandlerOptions } from '../../lambda/handler';
 import type { FinSpaceAccess } from '../../lambda/finspace-access';
 import { ResponseReceiver } from '../../testing/response-receiver';
 import { analystProperties, lambdaContext } from '../support/harness';
+import { receiverOrigin } from './deployed-environment';
+
+const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1';
+/** A handler bound to STACK that answers the receiver, as the construct and the local runner set one up. */
+const bound = (options: HandlerOptions = {}) =>
+  createHandler({ stackId: STACK, responseUrls: { standIn: receiverOrigin(receiver) }, ...options });
 
 let receiver: ResponseReceiver;
 let quiet: jest.SpyInstance[];
@@ -22,7 +28,7 @@ function event(key: string) {
   return {
     RequestType: 'Create',
     ResponseURL: receiver.url(key),
-    StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1',
+    StackId: STACK,
     RequestId: 'req-1',
     LogicalResourceId: 'Analyst',
     ResourceType: 'Custom::FinSpaceUserSettings',
@@ -32,7 +38,7 @@ function event(key: string) {
 
 test('work that hangs is answered FAILED by the timeout guard before the Lambda would end', async () => {
   const hanging = { updateUser: () => new Promise(() => undefined) } as unknown as FinSpaceAccess;
-  const handler = createHandler({ access: hanging });
+  const handler = bound({ access: hanging });
   const remainingMs = 1500;
   const started = Date.now();
   await handler(event('hang'), lambdaContext(remainingMs));
@@ -49,7 +55,7 @@ test('a crash inside the work is answered FAILED with its message', async () => 
       throw new TypeError('Cannot read properties of undefined');
     },
   } as unknown as FinSpaceAccess;
-  await createHandler({ access: crashing })(event('crash'), lambdaContext(10_000));
+  await bound({ access: crashing })(event('crash'), lambdaContext(10_000));
   expect(receiver.response('crash')).toMatchObject({
     Status: 'FAILED',
     Reason: expect.stringContaining('Cannot read properties of undefined'),
@@ -57,7 +63,7 @@ test('a crash inside the work is answered FAILED with its message', async () => 
 });
 
 test('an event that is not a CloudFormation request is answered FAILED when it has a ResponseURL, and ignored otherwise', async () => {
-  const handler = createHandler();
+  const handler = bound();
   await handler({ ResponseURL: receiver.url('junk'), RequestType: 'Create' }, lambdaContext(5000));
   expect(receiver.response('junk')?.Reason).toMatch(/lacks StackId, RequestId, LogicalResourceId, ResourceType/);
   await expect(handler('not an event', lambdaContext(5000))).resolves.toBeUndefined();

@@ -25,8 +25,9 @@ test('clientToken: a SHA-256 of stack, logical id, request id and purpose; any o
     clientTokenFor(event({ LogicalResourceId: 'Auditor' }), 'apply'),
     clientTokenFor(event({ RequestId: 'req-2' }), 'apply'),
     clientTokenFor(event(), 'on-delete'),
+    clientTokenFor(event(), 'previous-environment'),
   ];
-  expect(new Set([base, ...variants]).size).toBe(5);
+  expect(new Set([base, ...variants]).size).toBe(6);
   // Fields are separated: moving a character from one field to the next changes the token.
   expect(clientTokenFor(event({ StackId: 'ab', LogicalResourceId: 'c' }), 'apply')).not.toBe(
     clientTokenFor(event({ StackId: 'a', LogicalResourceId: 'bc' }), 'apply'),
@@ -122,4 +123,77 @@ test("an unknown RequestType is refused (the handler checks the envelope first; 
   await expect(runLifecycle(event({ RequestType: 'Upsert' as never }), {} as never)).rejects.toThrow(
     'Unknown RequestType "Upsert"; CloudFormation sends Create, Update or Delete.',
   );
+});
+
+describe('an Update that changes environmentId', () => {
+  type Call = [string, Record<string, unknown>, string];
+  const recording = (fail?: (call: Call) => Error | undefined) => {
+    const calls: Call[] = [];
+    const api = {
+      updateUser: async (environmentId: string, input: Record<string, unknown>, purpose: string) => {
+        const call: Call = [environmentId, input, purpose];
+        calls.push(call);
+        const error = fail?.(call);
+        if (error) throw error;
+        return { userId: String(input.userId) };
+      },
+    };
+    return { calls, api: api as never };
+  };
+  const props = (environmentId: string, onDelete?: Record<string, string>) => ({
+    environmentId,
+    userId: 'u1',
+    apiAccess: 'ENABLED',
+    ...(onDelete ? { onDelete } : {}),
+  });
+  const update = (next: Record<string, unknown>, previous: Record<string, unknown>, physicalId = 'u1') =>
+    event({ RequestType: 'Update', PhysicalResourceId: physicalId, ResourceProperties: next, OldResourceProperties: previous });
+
+  test('applies the new settings, then the old onDelete in the old environment to the physical id, each with its own token', async () => {
+    const { calls, api } = recording();
+    const e = update(props('env2', { apiAccess: 'DISABLED' }), props('env1', { apiAccess: 'DISABLED', type: 'APP_USER' }));
+    await expect(runLifecycle(e, api)).resolves.toEqual({ physicalResourceId: 'u1', data: { userId: 'u1' } });
+    expect(calls).toEqual([
+      ['env2', { userId: 'u1', apiAccess: 'ENABLED', clientToken: clientTokenFor(e, 'apply') }, 'apply'],
+      [
+        'env1',
+        { userId: 'u1', apiAccess: 'DISABLED', type: 'APP_USER', clientToken: clientTokenFor(e, 'previous-environment') },
+        'previous-environment',
+      ],
+    ]);
+  });
+
+  test('nothing is sent to the old environment when it did not change, had no onDelete (or an empty one), or the id is a replacement', async () => {
+    for (const [next, previous, returned] of [
+      [props('env1', { apiAccess: 'DISABLED' }), props('env1', { apiAccess: 'DISABLED' }), undefined],
+      [props('env2'), props('env1'), undefined],
+      [props('env2'), props('env1', {}), undefined],
+      [props('env2'), props('env1', { apiAccess: 'DISABLED' }), 'u2'],
+    ] as const) {
+      const { calls, api } = recording();
+      const e = update(returned ? { ...next, userId: returned } : next, previous);
+      await runLifecycle(e, api);
+      expect(calls.map((c) => c[2])).toEqual(['apply']);
+    }
+  });
+
+  test('a user gone from the old environment is done; any other failure fails the Update with what happened and what to do', async () => {
+    const gone = recording((call) =>
+      call[2] === 'previous-environment' ? Object.assign(new Error('no user'), { code: 'ResourceNotFoundException' }) : undefined,
+    );
+    const e = update(props('env2'), props('env1', { apiAccess: 'DISABLED' }));
+    await expect(runLifecycle(e, gone.api)).resolves.toMatchObject({ physicalResourceId: 'u1' });
+    const denied = recording((call) =>
+      call[2] === 'previous-environment' ? Object.assign(new Error('denied.'), { code: 'AccessDeniedException' }) : undefined,
+    );
+    await expect(runLifecycle(e, denied.api)).rejects.toThrow(
+      `environmentId changed from "env1" to "env2": the new settings were applied in "env2", but the old properties' onDelete settings could not be applied to user "u1" in "env1", which the resource leaves: denied. The user in "env1" keeps the settings this resource gave it until that succeeds.`,
+    );
+  });
+
+  test('old properties that break the rules send nothing to the old environment: they were refused before any call', async () => {
+    const { calls, api } = recording();
+    await runLifecycle(update(props('env2'), { ...props('env1', { apiAccess: 'DISABLED' }), type: 'ROOT' }), api);
+    expect(calls.map((c) => c[2])).toEqual(['apply']);
+  });
 });

@@ -9,6 +9,8 @@ import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ApiAccess, FinSpaceUserSettings } from '../../lib';
 import { formatSteps, LocalDeployment, type StepRecord } from '../../testing';
+import { AUDIT_MARK as HANDLER_AUDIT_MARK } from '../../lambda/audit';
+import { AUDIT_MARK, auditRecords } from '../../testing/local-deployment';
 import { FIXTURE_ENVIRONMENT, FIXTURE_USERS, synthFixture } from '../fixtures/fixture-app';
 
 let assemblyDir: string;
@@ -148,6 +150,15 @@ test('the CLI behind npm start prints the table and exits 0', () => {
     /handler FinSpaceUserSettingsProviderHandler[0-9A-F]{8}: handler of .*index\.js on Node\.js 24\.\d+\.\d+ \(the template's nodejs24\.x\); timeout 300 s/,
   );
   expect(run.stdout).toMatch(/\| SUCCESS \| 24\.\d+\.\d+ +\| uAnalyst0000000000001/);
+  // Then the audit trail: one line per request, the names only as "set".
+  const audit = run.stdout.split('Audit trail')[1].split('\n\n')[0].split('\n').slice(1);
+  expect(audit).toHaveLength(9);
+  expect(audit[0]).toMatch(
+    /^ {2}Create [0-9a-f]{8} Analyst[0-9A-F]{8} fixtureenv01\/uAnalyst0000000000001: sent apply\(type=APP_USER firstName=set lastName=set apiAccess=ENABLED apiAccessPrincipalArn=role\/Fixture-AnalystRole[0-9A-F]{8}\) accepted -> SUCCESS$/,
+  );
+  expect(audit.at(-1)).toMatch(/^ {2}Delete [0-9a-f]{8} Analyst[0-9A-F]{8} \S+: sent onDelete\(apiAccess=DISABLED\) accepted -> SUCCESS$/);
+  expect(audit.filter((line) => / Auditor[0-9A-F]{8} \S+: nothing sent -> SUCCESS$/.test(line))).toHaveLength(1);
+  expect(run.stdout).not.toMatch(/Grace|Hopper/);
   expect(run.stdout).toContain('All 9 steps succeeded.');
 }, 60_000);
 
@@ -208,3 +219,87 @@ test('a retained resource (removalPolicy RETAIN) gets no Delete: the escape when
     fs.rmSync(outdir, { recursive: true, force: true });
   }
 }, 60_000);
+
+describe('the audit trail', () => {
+  /** A log line as Logs Insights sees a JSON log event: its fields flattened to dotted names. */
+  const flatten = (value: unknown, prefix = ''): Record<string, unknown> =>
+    value !== null && typeof value === 'object'
+      ? Object.assign({}, ...Object.entries(value).map(([k, v]) => flatten(v, prefix ? `${prefix}.${k}` : k)))
+      : { [prefix]: value };
+
+  test("every request leaves exactly one audit line, in Lambda's JSON log format, with no name in it", async () => {
+    const lines: string[] = [];
+    const logged = await LocalDeployment.start({ assemblyDir, onLog: (line) => lines.push(line) });
+    try {
+      await logged.createAll();
+      const analyst = logged.resourceIds.find((id) => id.includes('Analyst'))!;
+      await logged.update({ [analyst]: { ...logged.propertiesOf(analyst), lastName: 'Murray' } });
+      await logged.deleteAll();
+      expect(logged.steps).toHaveLength(7);
+      for (const step of logged.steps) expect(step.audit.map((a) => [a.requestType, a.outcome])).toEqual([[step.requestType, step.status]]);
+      // As CloudWatch receives them: {timestamp, level, requestId, message: {the audit record}}.
+      const events = lines.map((line) => JSON.parse(line) as { level: string; requestId: string; message: Record<string, unknown> });
+      expect(events).toHaveLength(7);
+      for (const event of events) {
+        expect(Object.keys(event).sort()).toEqual(['level', 'message', 'requestId', 'timestamp']);
+        expect(event.message.audit).toBe(AUDIT_MARK);
+      }
+      expect(auditRecords(lines)).toHaveLength(7);
+      expect(lines.join('\n')).not.toMatch(/Grace|Hopper|Murray/);
+      expect(AUDIT_MARK).toBe(HANDLER_AUDIT_MARK);
+    } finally {
+      await logged.close();
+    }
+  });
+
+  test("the README's Logs Insights query finds who changed a user: the requests that sent it something, by stack and request", async () => {
+    const lines: string[] = [];
+    const logged = await LocalDeployment.start({ assemblyDir, onLog: (line) => lines.push(line) });
+    try {
+      await logged.createAll();
+      const analyst = logged.resourceIds.find((id) => id.includes('Analyst'))!;
+      await logged.update({ [analyst]: { ...logged.propertiesOf(analyst), type: 'SUPER_USER' } });
+      await logged.deleteAll();
+    } finally {
+      await logged.close();
+    }
+    const [E, U] = [FIXTURE_ENVIRONMENT, FIXTURE_USERS.analyst];
+    // filter message.audit = "FinSpaceUserSettings" and (message.sent.<purpose>.environmentId = E and ...userId = U) for each purpose
+    const found = lines
+      .map((line) => flatten(JSON.parse(line)))
+      .filter((f) => f['message.audit'] === 'FinSpaceUserSettings')
+      .filter((f) =>
+        ['apply', 'onDelete', 'previousEnvironment'].some(
+          (p) => f[`message.sent.${p}.environmentId`] === E && f[`message.sent.${p}.userId`] === U,
+        ),
+      )
+      .map((f) => [
+        f['message.requestType'],
+        f['message.logicalResourceId'],
+        f['message.outcome'],
+        typeof f['message.stackId'],
+        typeof f['message.requestId'],
+      ]);
+    expect(found).toEqual(
+      ['Create', 'Update', 'Delete'].map((type) => [type, expect.stringMatching(/^Analyst/), 'SUCCESS', 'string', 'string']),
+    );
+  });
+
+  test('an Update that moves a resource to another environment applies its onDelete in the old one, end to end', async () => {
+    deployment.emulator.putUser('fixtureenv02', { userId: FIXTURE_USERS.analyst, type: 'APP_USER', apiAccess: 'DISABLED' });
+    deployment.emulator.putUser('fixtureenv02', {
+      userId: 'local-admin',
+      type: 'SUPER_USER',
+      apiAccess: 'ENABLED',
+      apiAccessPrincipalArn: deployment.handlerFunctions[0].spec.roleArn,
+    });
+    await deployment.createAll();
+    const analyst = deployment.resourceIds.find((id) => id.includes('Analyst'))!;
+    const steps = await deployment.update({ [analyst]: { ...deployment.propertiesOf(analyst), environmentId: 'fixtureenv02' } });
+    expect(outcomes(steps)).toEqual(['Update:Analyst:SUCCESS']);
+    expect(steps[0].physicalResourceId).toBe(FIXTURE_USERS.analyst);
+    expect(deployment.emulator.getUser('fixtureenv02', FIXTURE_USERS.analyst)?.apiAccess).toBe('ENABLED');
+    expect(user(FIXTURE_USERS.analyst).apiAccess).toBe('DISABLED');
+    expect(Object.keys(steps[0].audit[0].sent as object)).toEqual(['apply', 'previousEnvironment']);
+  });
+});

@@ -1,0 +1,106 @@
+/**
+ * The audit trail: exactly one log line per request, refused and ignored ones included, saying which stack and
+ * request asked, about which user, what was sent to FinSpace and how it ended. First and last names appear only as
+ * "set". Under Lambda's JSON log format the line is the `message` object, so Logs Insights finds it with
+ * `filter message.audit = "FinSpaceUserSettings"` and reads message.stackId, message.sent.apply.userId, and so on.
+ */
+import { isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
+import type { Envelope } from './envelope';
+import type { UpdateUserInput } from './finspace-client';
+import type { CallPurpose } from './lifecycle';
+import { log } from './log';
+import { errorNamePart } from './outside-text';
+import type { RetryStats } from './retry';
+
+/** The value of every audit line's `audit` field. */
+export const AUDIT_MARK = 'FinSpaceUserSettings';
+
+/** Where each UpdateUser of a request shows in the line's `sent`. */
+const SENT_KEYS: Record<CallPurpose, string> = { apply: 'apply', 'on-delete': 'onDelete', 'previous-environment': 'previousEnvironment' };
+
+/** How an UpdateUser ended while the request was still being worked on. */
+export const UNFINISHED = 'unfinished when the handler answered';
+
+export interface AuditTrail {
+  readonly envelope: Envelope;
+  /** The event's ResourceProperties, as they came. */
+  readonly properties: unknown;
+  readonly startedAt: number;
+  readonly sent: Record<string, Record<string, string>>;
+  written: boolean;
+}
+
+export function newAuditTrail(envelope: Envelope, properties: unknown, startedAt: number): AuditTrail {
+  return { envelope, properties, startedAt, sent: {}, written: false };
+}
+
+/** Records an UpdateUser about to be sent (its settings, names only as "set"); the function returned records its end. */
+export function recordSent(
+  trail: AuditTrail,
+  purpose: CallPurpose,
+  environmentId: string,
+  input: UpdateUserInput,
+): (result: string) => void {
+  const entry: Record<string, string> = { environmentId, userId: input.userId };
+  for (const field of SETTING_FIELDS) {
+    const value = input[field];
+    if (value !== undefined) entry[field] = isSensitive(field) ? 'set' : value;
+  }
+  entry.result = UNFINISHED;
+  trail.sent[SENT_KEYS[purpose]] = entry;
+  return (result) => {
+    entry.result = result;
+  };
+}
+
+/**
+ * How a failed UpdateUser ended, in the library's words only: the error name when the library knows it (a service
+ * could echo a name in one it made up), or that it could not be applied because no credentials could be had.
+ */
+export function failedCallResult(error: unknown): string {
+  const { operation, code, name } = (error ?? {}) as { operation?: unknown; code?: unknown; name?: unknown };
+  if (operation === 'GetProgrammaticAccessCredentials') return 'not applied: GetProgrammaticAccessCredentials failed';
+  // A service error's name is its code; only an error without one (a timeout, a network failure) goes by its own name.
+  const named = typeof code === 'string' ? code : name;
+  const known = typeof named === 'string' ? errorNamePart(named) : undefined;
+  if (typeof known === 'string') return known;
+  return 'failed with an error the library does not name';
+}
+
+const stringOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
+
+export interface AuditOutcome {
+  readonly outcome: 'SUCCESS' | 'FAILED' | 'IGNORED';
+  /** The physical id answered (or, for an ignored request, the one it carried). */
+  readonly physicalResourceId?: string;
+  /** Why it failed or was ignored, as answered: redacted. */
+  readonly reason?: string;
+  readonly stats?: RetryStats;
+}
+
+/** Writes the request's audit line; a second call for the same request writes nothing. */
+export function writeAudit(trail: AuditTrail, end: AuditOutcome): void {
+  if (trail.written) return;
+  trail.written = true;
+  const { envelope } = trail;
+  const properties = (trail.properties !== null && typeof trail.properties === 'object' ? trail.properties : {}) as Record<string, unknown>;
+  log(end.outcome === 'SUCCESS' ? 'INFO' : 'ERROR', {
+    message: end.outcome === 'IGNORED' ? 'request ignored, not answered' : 'request answered',
+    audit: AUDIT_MARK,
+    stackId: envelope.StackId,
+    logicalResourceId: envelope.LogicalResourceId,
+    requestId: envelope.RequestId,
+    requestType: envelope.RequestType,
+    resourceType: envelope.ResourceType,
+    environmentId: stringOf(properties.environmentId),
+    userId: stringOf(properties.userId),
+    physicalResourceId: end.physicalResourceId,
+    sent: Object.keys(trail.sent).length > 0 ? trail.sent : 'nothing',
+    outcome: end.outcome,
+    reason: end.reason,
+    attempts: end.stats?.attempts,
+    throttled: end.stats?.throttled,
+    transient: end.stats?.transient,
+    elapsedMs: Date.now() - trail.startedAt,
+  });
+}

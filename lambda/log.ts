@@ -1,0 +1,55 @@
+/**
+ * The handler's log lines: one JSON object each, never longer than 4 KB whatever an event holds (20,000 unknown
+ * property keys once made a 229 KB line). Under Lambda's JSON log format (the construct sets it) the runtime writes
+ * `{"timestamp", "level", "requestId", "message"}` and a lone object logged becomes `message` itself, so Logs
+ * Insights sees its fields as message.<field>; a string would stay one opaque string. Elsewhere (text format, the
+ * local runner, tests) the object is written as one line of JSON.
+ */
+import { clipToJsonBytes, head, jsonBytes, longestFittingPrefix } from './fit';
+
+/** No line the handler writes is longer. */
+export const MAX_LOG_LINE_BYTES = 4096;
+/** What the handler's own object may take of it: Lambda's JSON format wraps it in about 130 bytes of its own. */
+export const MAX_LOG_RECORD_BYTES = 3840;
+
+export type LogLevel = 'INFO' | 'WARN' | 'ERROR';
+export type LogRecord = Record<string, unknown>;
+
+/** Every string in `value` (at any depth) but `keep`'s, clipped to `maxBytes` of JSON. */
+function clipStrings(value: unknown, maxBytes: number, keep?: string): unknown {
+  if (typeof value === 'string') return clipToJsonBytes(value, maxBytes);
+  if (Array.isArray(value)) return value.map((item) => clipStrings(item, maxBytes));
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, key === keep ? item : clipStrings(item, maxBytes)]));
+  }
+  return value;
+}
+
+/** The record with as much of its `reason` as fits in `maxBytes`, or undefined when even none fits. */
+function withFittingReason(record: LogRecord, maxBytes: number): LogRecord | undefined {
+  if (jsonBytes(record) <= maxBytes) return record;
+  if (typeof record.reason !== 'string') return undefined;
+  const cut = (reason: string) => ({ ...record, reason: `${reason} [truncated]` });
+  if (jsonBytes(cut('')) > maxBytes) return undefined;
+  return cut(longestFittingPrefix(head(record.reason, 2 * maxBytes), (reason) => jsonBytes(cut(reason)) <= maxBytes));
+}
+
+/**
+ * The record cut to `maxBytes` of JSON: first the reason is shortened, then every other string too; a record that
+ * still cannot fit (only a forged event's fields could make one) keeps its level, message and audit mark, with a note.
+ */
+export function fitRecord(record: LogRecord, maxBytes: number = MAX_LOG_RECORD_BYTES): LogRecord {
+  for (const fieldBytes of [Infinity, 512, 96]) {
+    const fitted = withFittingReason(fieldBytes === Infinity ? record : (clipStrings(record, fieldBytes, 'reason') as LogRecord), maxBytes);
+    if (fitted) return fitted;
+  }
+  const { level, message, audit, outcome } = record;
+  return clipStrings({ level, message, audit, outcome, note: 'the record was too large to log' }, 96) as LogRecord;
+}
+
+/** Writes one log line at `level` (ERROR and WARN to stderr through console.error and console.warn). */
+export function log(level: LogLevel, record: LogRecord): void {
+  const fitted = fitRecord({ level, ...record });
+  const write = level === 'ERROR' ? console.error : level === 'WARN' ? console.warn : console.info;
+  write(process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON' ? fitted : JSON.stringify(fitted));
+}

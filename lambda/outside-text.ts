@@ -1,0 +1,91 @@
+/**
+ * Which words of a failure are the library's and which came from outside it. A reason is made of parts: the
+ * library's own text (never altered) and text from outside (a service's message, request id or unknown error name, a
+ * network error's text), which may echo a first or last name and is the only text redaction touches (redaction.ts).
+ * An error that is not made of parts is outside text as a whole: nothing the library did not write is trusted.
+ */
+
+/** Text from outside the library. */
+export interface OutsideText {
+  readonly outside: string;
+}
+
+export type ReasonPart = string | OutsideText;
+
+export function outside(text: string): OutsideText {
+  return { outside: text };
+}
+
+/** The parts as one plain string (for Error.message, where no redaction applies). */
+export function plainText(parts: readonly ReasonPart[]): string {
+  return parts.map((part) => (typeof part === 'string' ? part : part.outside)).join('');
+}
+
+/** An error whose message is made of parts, so that a reason built from it redacts the outside ones only. */
+export class ComposedError extends Error {
+  constructor(
+    readonly parts: readonly ReasonPart[],
+    options?: { cause?: unknown },
+  ) {
+    super(plainText(parts), options);
+    this.name = 'ComposedError';
+  }
+}
+
+/**
+ * The parts of any thrown value: a ComposedError's own, an error's message when it says it is the library's own
+ * (`ownMessage`, as the FinSpace client's errors for answers without a message do), otherwise its whole message as
+ * outside text.
+ */
+export function partsOf(error: unknown): readonly ReasonPart[] {
+  if (error instanceof ComposedError) return error.parts;
+  if (error instanceof Error && (error as { ownMessage?: unknown }).ownMessage === true) return [error.message];
+  if (error instanceof Error) return [outside(typeof error.message === 'string' ? error.message : '')];
+  return [outside(typeof error === 'string' ? error : 'a non-Error value was thrown')];
+}
+
+/**
+ * The error names the library knows (FinSpace's model, the SDK's credential errors, its own): they are its words,
+ * not an echo, so a first name "Access" never turns AccessDeniedException into something that reveals it.
+ */
+const KNOWN_ERROR_NAMES = new Set([
+  'AccessDeniedException',
+  'ConflictException',
+  'InternalServerException',
+  'LimitExceededException',
+  'ResourceNotFoundException',
+  'ThrottlingException',
+  'ValidationException',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'UnrecognizedClientException',
+  'InvalidClientTokenId',
+  'InvalidSignatureException',
+  'SignatureDoesNotMatch',
+  'InvalidAccessKeyId',
+  'UnknownOperationException',
+  'ServiceUnavailableException',
+  'DeserializationError',
+  'TimeoutError',
+  'InvalidResponse',
+  'EndpointUnreachable',
+  'Error',
+  // The handler's own.
+  'RetryBudgetExhaustedError',
+  'EndpointUnreachableError',
+  'FinSpaceCallError',
+  'ComposedError',
+]);
+
+/** An error name or code: the library's word when it knows it (or made it: Http404Error), outside text otherwise. */
+export function errorNamePart(name: string): ReasonPart {
+  return KNOWN_ERROR_NAMES.has(name) || /^Http\d{3}Error$/.test(name) ? name : outside(name);
+}
+
+/**
+ * A network error's code (ECONNRESET, ENOTFOUND, ERR_TLS_CERT_ALTNAME_INVALID, ...): Node.js's own words, upper case
+ * letters, digits and underscores. Anything else is outside text.
+ */
+export function networkCodePart(code: string): ReasonPart {
+  return /^[A-Z][A-Z0-9_]{1,63}$/.test(code) ? code : outside(code);
+}

@@ -1,0 +1,166 @@
+/**
+ * Keeps first and last names out of a failure's reason. Only text from outside the library (outside-text.ts) can
+ * carry a name (the library never writes one), so only that text is searched, and the library's own words are never
+ * altered: a first name "Access" cannot turn GetProgrammaticAccessCredentials into a hint of itself.
+ *
+ * In outside text a name is removed in any case (Ünal, ÜNAL, ünal), JSON-escaped (\u00dcnal, with \" or \\ for quotes
+ * and backslashes) or URL-encoded (%C3%9Cnal, %25C3%259Cnal twice over, + for a space), each character in any of these
+ * forms. A name shorter than 3 code points cannot be removed safely (it is inside too many words, and what is left
+ * around it would point at it), nor can one longer than any valid name; then all outside text is withheld instead.
+ */
+import { codePointLength, isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
+import { ON_DELETE_PROPERTY } from '../lib/handler-contract';
+import { head } from './fit';
+import type { ReasonPart } from './outside-text';
+
+/** What replaces a name found in outside text. */
+export const REDACTED = '(redacted)';
+/** What replaces outside text that cannot be searched safely. */
+export const WITHHELD = '[withheld]';
+/** Shorter names are not searched for: outside text is withheld instead. */
+export const MIN_SEARCHED_NAME = 3;
+/** Longer names (no valid name is: 50 at most) are not searched for either. */
+export const MAX_SEARCHED_NAME = 64;
+/** Outside text kept in a reason, in UTF-16 code units; the rest is cut (the whole answer is 4 KB at most anyway). */
+const OUTSIDE_KEPT = 4096;
+/** How far past the cut names are looked for, so that a name cut in two is still found: longer than any form of one. */
+const LOOK_PAST_CUT = 4096;
+
+export const WITHHELD_NOTE =
+  ` Text from outside this library (the service's messages, request ids and error names, network errors) is ${WITHHELD} ` +
+  `because a first or last name of the request is shorter than ${MIN_SEARCHED_NAME} characters (or longer than ${MAX_SEARCHED_NAME}), ` +
+  'too short to remove from it safely; the log stream has nothing more either.';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object';
+}
+
+/** A name as it is searched for: in NFC, without the spaces around it (a service may echo it trimmed). */
+const asSearched = (name: string) => name.normalize('NFC').trim();
+
+/** The first and last names anywhere in the event's properties (new, old, and their onDelete), trimmed, in NFC. */
+export function namesIn(event: Record<string, unknown>): string[] {
+  const names = new Set<string>();
+  for (const properties of [event.ResourceProperties, event.OldResourceProperties]) {
+    if (!isRecord(properties)) continue;
+    for (const scope of [properties, properties[ON_DELETE_PROPERTY]]) {
+      if (!isRecord(scope)) continue;
+      for (const field of SETTING_FIELDS) {
+        const value = scope[field];
+        if (!isSensitive(field) || typeof value !== 'string') continue;
+        const name = asSearched(value);
+        if (name !== '') names.add(name);
+      }
+    }
+  }
+  return [...names];
+}
+
+const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
+const escapeRegExp = (text: string) => text.replace(/[\\^$.*+?()[\]{}|/]/g, '\\$&');
+const JSON_SHORT_ESCAPES: Record<string, string> = {
+  '"': '\\"',
+  '\\': '\\\\',
+  '/': '\\/',
+  '\b': '\\b',
+  '\f': '\\f',
+  '\n': '\\n',
+  '\r': '\\r',
+  '\t': '\\t',
+};
+
+/** Every way one code point may be written in outside text, as a regular expression (matched case-insensitively). */
+function codePointForms(char: string): string {
+  const units = Array.from({ length: char.length }, (_, i) => char.charCodeAt(i));
+  const bytes = [...Buffer.from(char, 'utf8')];
+  const forms = [
+    escapeRegExp(char),
+    escapeRegExp(units.map((u) => `\\u${hex(u, 4)}`).join('')),
+    escapeRegExp(bytes.map((b) => `%${hex(b, 2)}`).join('')),
+    escapeRegExp(bytes.map((b) => `%25${hex(b, 2)}`).join('')),
+    escapeRegExp(`&#${char.codePointAt(0)};`),
+    escapeRegExp(`&#x${hex(char.codePointAt(0)!, 1)};`),
+  ];
+  if (JSON_SHORT_ESCAPES[char]) forms.push(escapeRegExp(JSON_SHORT_ESCAPES[char]));
+  if (char === ' ') forms.push('\\+');
+  if (units.length === 1) forms.push(escapeRegExp(`%u${hex(units[0], 4)}`));
+  return `(?:${[...new Set(forms)].join('|')})`;
+}
+
+/** A name in any case and any of the forms above, character by character (so mixed forms match too). */
+function namePattern(name: string): RegExp {
+  const perCodePoint = Array.from(name).map((char) => {
+    // Case variants that simple case folding misses (ß and SS, ǅ and Ǆ): each spelled out.
+    const variants = new Set([char, char.toLowerCase(), char.toUpperCase(), char.toUpperCase().toLowerCase()]);
+    return `(?:${[...variants].map((variant) => Array.from(variant).map(codePointForms).join('')).join('|')})`;
+  });
+  // A lookahead, so that overlapping occurrences (of this name or of another) are all found.
+  return new RegExp(`(?=(${perCodePoint.join('')}))`, 'giu');
+}
+
+/** [start, end) of every occurrence of any name in `text`, merged where they touch or overlap. */
+function nameSpans(text: string, names: readonly string[]): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  for (const name of names) {
+    const pattern = namePattern(name);
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      if (match[1].length > 0) spans.push([match.index, match.index + match[1].length]);
+      // Past this code point (not into its second half: a unicode pattern would step back to the same match).
+      pattern.lastIndex = match.index + (text.codePointAt(match.index)! > 0xffff ? 2 : 1);
+    }
+  }
+  spans.sort((a, b) => a[0] - b[0]);
+  const merged: Array<[number, number]> = [];
+  for (const span of spans) {
+    const last = merged.at(-1);
+    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
+    else merged.push([...span]);
+  }
+  return merged;
+}
+
+/** Outside text without any form of any name, cut to OUTSIDE_KEPT code units. */
+export function redactOutside(text: string, names: readonly string[]): string {
+  names = names.map(asSearched).filter((name) => name !== '');
+  const searched = head(text, OUTSIDE_KEPT + LOOK_PAST_CUT);
+  const window = searched.normalize('NFC');
+  const cut = head(window, OUTSIDE_KEPT).length;
+  let out = '';
+  let at = 0;
+  for (const [start, end] of nameSpans(window, names)) {
+    if (start >= cut) break;
+    out += `${window.slice(at, start)}${REDACTED}`;
+    at = end;
+  }
+  if (at < cut) out += window.slice(at, cut);
+  return cut < window.length || searched.length < text.length ? `${out}…` : out;
+}
+
+/** Whether outside text cannot be searched for these names and must be withheld whole. */
+export function mustWithhold(names: readonly string[]): boolean {
+  return names.some((name) => {
+    const length = codePointLength(asSearched(name));
+    return length > 0 && (length < MIN_SEARCHED_NAME || length > MAX_SEARCHED_NAME);
+  });
+}
+
+/**
+ * The reason as one string: the library's parts as they are, outside parts without names, or withheld (with a note
+ * at the end saying why) when a name is too short or too long to search for.
+ */
+export function redactReason(parts: readonly ReasonPart[], names: readonly string[]): string {
+  const withhold = mustWithhold(names);
+  let withheld = false;
+  const text = parts
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      if (part.outside === '') return '';
+      if (withhold) {
+        withheld = true;
+        return WITHHELD;
+      }
+      return redactOutside(part.outside, names);
+    })
+    .join('');
+  return withheld ? `${text}${WITHHELD_NOTE}` : text;
+}
