@@ -361,6 +361,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
       memorySize: props.memorySize ?? 128,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      // The audit line of a successful request is logged at INFO: a higher level would drop it.
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       vpc: props.vpc,
       vpcSubnets: props.vpcSubnets,
       securityGroups: props.securityGroups,

@@ -214,6 +214,12 @@ export class FinSpaceUserSettings extends Construct {
     }
     warnEndOfSupport(Stack.of(this));
 
+    if (props.provider && Stack.of(props.provider) !== Stack.of(this)) {
+      throw new Error(
+        `Invalid FinSpaceUserSettings ${this.node.path}: its provider ${props.provider.node.path} is in another stack, and a handler serves only ` +
+          "its own stack's resources (it refuses every other stack's request). Use a provider of this stack: leave provider out, or pass one created in it.",
+      );
+    }
     this.provider = props.provider ?? FinSpaceUserSettingsProvider.getOrCreate(this);
     this.environmentId = props.environmentId;
     this.resource = new CustomResource(this, 'Resource', {

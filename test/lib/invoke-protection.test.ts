@@ -371,3 +371,18 @@ test('responseUrlStandIn must be an origin', () => {
     Environment: { Variables: Match.objectLike({ FINSPACE_HANDLER_RESPONSE_URL_STAND_IN: 'http://localhost:4566' }) },
   });
 });
+
+test("a provider of another stack is refused at synth: the handler serves only its own stack's requests", () => {
+  const app = new App();
+  const other = new Stack(app, 'Other');
+  const provider = FinSpaceUserSettingsProvider.getOrCreate(other);
+  const stack = new Stack(app, 'Mine');
+  expect(() => new FinSpaceUserSettings(stack, 'Analyst', { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789', provider })).toThrow(
+    "Invalid FinSpaceUserSettings Mine/Analyst: its provider Other/FinSpaceUserSettingsProvider is in another stack, and a handler serves only its own stack's resources",
+  );
+});
+
+test('the handler logs at INFO, so that every audit line is kept', () => {
+  const { template } = synthesize();
+  template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO' } });
+});

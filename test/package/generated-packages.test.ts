@@ -79,8 +79,15 @@ test('the generated Python module compiles and exposes FinSpaceUserSettings(scop
   );
   expect(source).toMatch(/class FinSpaceUserType\(enum\.Enum\):[\s\S]*SUPER_USER = "SUPER_USER"[\s\S]*APP_USER = "APP_USER"/);
   expect(source).toMatch(
-    /def invoke_guardrail\(\s*self,\s*\*,\s*cloud_formation_execution_role: typing\.Optional\["_aws_cdk_aws_iam_ceddda9d\.IRole"\] = None,/,
+    /def service_control_policy_statements\(\s*self,?\s*\) -> typing\.List\["_aws_cdk_aws_iam_ceddda9d\.PolicyStatement"\]:/,
   );
+  const getOrCreate = source.split('def get_or_create(')[1].split(') -> "FinSpaceUserSettingsProvider":')[0];
+  for (const parameter of [
+    'cloud_formation_execution_role: typing.Optional["_aws_cdk_aws_iam_ceddda9d.IRole"] = None',
+    'invoke_protection: typing.Optional[builtins.bool] = None',
+    'response_url_stand_in: typing.Optional[builtins.str] = None',
+  ])
+    expect(getOrCreate).toContain(parameter);
 });
 
 test.each([
