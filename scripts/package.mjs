@@ -20,7 +20,9 @@ requireToolchains(['python', 'java', 'maven', 'go'], 'npm run package');
 
 function run(command, args, what) {
   const started = Date.now();
-  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit' });
+  // Maven's JVMs would leave their performance-data folder in the OS temp directory.
+  const env = { ...process.env, MAVEN_OPTS: `${process.env.MAVEN_OPTS ?? ''} -XX:-UsePerfData`.trim() };
+  const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) {
     console.error(`npm run package: ${what} failed (exit ${result.status ?? result.signal}).`);
     process.exit(1);
