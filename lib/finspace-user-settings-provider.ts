@@ -158,59 +158,23 @@ export interface FinSpaceUserSettingsProviderProps {
 }
 
 /**
- * Every Lambda action that lets a principal make the handler act for it: invoke it (directly, asynchronously or by a
- * function URL), admit someone else to invoke it (permissions, resource policies, URLs, aliases and versions, async
- * destinations), change its code or configuration, stop it from running (concurrency, deletion, which would also stop
- * an onDelete revocation), or remove the tag the guardrail keys on.
+ * What the SCP statements leave to everyone: reading the function and the role. Every other action on them (invoking,
+ * admitting others, changing code, configuration, policies, trust or tags, passing or assuming the role, stopping or
+ * deleting either) is the deploying role's alone; a list of actions to deny would miss the next one Lambda or IAM adds.
  */
-const HANDLER_LAMBDA_ACTIONS = [
-  'lambda:InvokeFunction',
-  'lambda:InvokeAsync',
-  'lambda:InvokeFunctionUrl',
-  'lambda:AddPermission',
-  'lambda:RemovePermission',
-  'lambda:PutResourcePolicy',
-  'lambda:DeleteResourcePolicy',
-  'lambda:CreateFunctionUrlConfig',
-  'lambda:UpdateFunctionUrlConfig',
-  'lambda:DeleteFunctionUrlConfig',
-  'lambda:CreateAlias',
-  'lambda:UpdateAlias',
-  'lambda:PublishVersion',
-  'lambda:PutFunctionEventInvokeConfig',
-  'lambda:UpdateFunctionEventInvokeConfig',
-  'lambda:UpdateFunctionCode',
-  'lambda:UpdateFunctionConfiguration',
-  'lambda:PutFunctionConcurrency',
-  'lambda:DeleteFunctionConcurrency',
-  'lambda:DeleteFunction',
-  'lambda:TagResource',
-  'lambda:UntagResource',
-];
+const HANDLER_READ_ACTIONS = ['lambda:Get*', 'lambda:List*'];
+const ROLE_READ_ACTIONS = ['iam:Get*', 'iam:List*'];
 
-/** Every IAM action that lets a principal use the handler's role elsewhere or change what it may do or who may assume it. */
-const HANDLER_ROLE_ACTIONS = [
-  'iam:PassRole',
-  'iam:UpdateAssumeRolePolicy',
-  'iam:PutRolePolicy',
-  'iam:DeleteRolePolicy',
-  'iam:AttachRolePolicy',
-  'iam:DetachRolePolicy',
-  'iam:PutRolePermissionsBoundary',
-  'iam:DeleteRolePermissionsBoundary',
-  'iam:UpdateRole',
-  'iam:DeleteRole',
-  'iam:TagRole',
-  'iam:UntagRole',
-];
+/** The actions that put a tag on a function or a role, so that no one else can claim the handler's tag value. */
+const TAGGING_ACTIONS = ['lambda:CreateFunction', 'lambda:TagResource', 'iam:CreateRole', 'iam:TagRole'];
 
 /** The invoke actions the function's own resource policy denies to everyone but the stack's deployer. */
 const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl'];
 
 /**
- * The tag the provider puts on its function and its role, with the stack's name as value: what the service control
- * policy statements key on, so they stay true when the stack is deleted and created again (the ARNs change, the name
- * does not).
+ * The tag the provider puts on its function and its role, valued `<account>/<region>/<stack name>`: what the service
+ * control policy statements key on, so they stay true when the stack is deleted and created again (the ARNs change,
+ * the value does not), and a stack of the same name in another account or region is another value.
  */
 const HANDLER_TAG_KEY = 'finspace-user-settings:handler-of-stack';
 
@@ -272,6 +236,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
 
   /** The role the resource policy and the SCP statements leave the handler to, when there is one. */
   private readonly deployingRoleArn?: string;
+  /** The value of the tag on the function and the role that the SCP statements match. */
+  private readonly handlerTagValue: string;
 
   /**
    * @param scope the construct to define it in, usually the Stack (where getOrCreate puts the default one)
@@ -373,7 +339,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
         ...(props.responseUrlStandIn ? { [RESPONSE_URL_STAND_IN_ENV]: props.responseUrlStandIn } : {}),
       },
     });
-    for (const resource of [this.function, this.role]) Tags.of(resource).add(HANDLER_TAG_KEY, stack.stackName);
+    this.handlerTagValue = `${stack.account}/${stack.region}/${stack.stackName}`;
+    for (const resource of [this.function, this.role]) Tags.of(resource).add(HANDLER_TAG_KEY, this.handlerTagValue);
     if (invokeProtection && this.deployingRoleArn) {
       // AWS::Lambda::ResourcePolicy takes Deny statements and global condition keys (AWS::Lambda::Permission takes
       // neither); a resource policy binds other accounts and service principals too, which no SCP of this account does.
@@ -388,7 +355,9 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
                 effect: iam.Effect.DENY,
                 principals: [new iam.StarPrincipal()],
                 actions: INVOKE_ACTIONS,
-                resources: [this.function.functionArn, `${this.function.functionArn}:*`],
+                // A resource policy binds only the resource it is attached to: versions and aliases have their own, so
+                // the handler itself refuses any invocation that is not of the unqualified function, as CloudFormation's is.
+                resources: [this.function.functionArn],
                 conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.deployingRoleArn } },
               }),
             ],
@@ -408,13 +377,14 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
 
   /**
    * Statements for a service control policy that leave the handler to its stack's deployer alone, for organisations
-   * that add one to the function's own resource policy (see the README): they deny every Lambda action that invokes,
-   * exposes, changes or stops the function, and `iam:PassRole` and every policy or trust change on its role, to every
-   * principal of the account but the deploying role.
+   * that add one to the function's own resource policy (see the README): to every principal of the account but the
+   * deploying role, they deny every action on the function and on its role except reading them (invoking, admitting
+   * others, changing code, configuration, policies, trust or tags, passing or assuming the role, stopping or deleting),
+   * and putting the handler's tag value on any other function or role.
    *
-   * They match the function and the role by a tag whose value is the stack's name, so they stay true when the stack is
-   * recreated. A role you pass in must carry the tag `finspace-user-settings:handler-of-stack` with the stack's name
-   * itself (an imported role cannot be tagged by the stack). The deploying role must be a CloudFormation service role:
+   * They match the function and the role by the tag `finspace-user-settings:handler-of-stack`, valued
+   * `<account>/<region>/<stack name>`, so they stay true when the stack is recreated. A role you pass in that is not
+   * defined in the stack cannot be tagged by it: tag it yourself (synth warns when you ask for these statements). The deploying role must be a CloudFormation service role:
    * a deployment with your own credentials is locked out by them. Output them with `Stack.of(this).toJsonString(...)`
    * and copy the deployed value into the SCP.
    */
@@ -426,24 +396,36 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
           'so service control policy statements would lock everyone out. Pass cloudFormationExecutionRole: the role CloudFormation deploys the stack with.',
       );
     }
-    const conditions = {
-      StringEquals: { [`aws:ResourceTag/${HANDLER_TAG_KEY}`]: stack.stackName },
-      ArnNotEquals: { 'aws:PrincipalArn': this.deployingRoleArn },
-    };
+    if (!(this.role instanceof iam.Role)) {
+      Annotations.of(this).addWarningV2(
+        'finspace-user-settings:HandlerRoleNotTagged',
+        `The handler's role ${this.role.node.path} is not defined in this stack, so the stack cannot tag it: tag it ${HANDLER_TAG_KEY}=<account>/<region>/<stack name> yourself, ` +
+          "or the service control policy's role statement matches nothing.",
+      );
+    }
+    const deployer = { ArnNotEquals: { 'aws:PrincipalArn': this.deployingRoleArn } };
+    const tagged = { StringEquals: { [`aws:ResourceTag/${HANDLER_TAG_KEY}`]: this.handlerTagValue }, ...deployer };
     return [
       new iam.PolicyStatement({
         sid: 'FinSpaceUserSettingsHandlerOnlyForItsDeployer',
         effect: iam.Effect.DENY,
-        actions: HANDLER_LAMBDA_ACTIONS,
+        notActions: HANDLER_READ_ACTIONS,
         resources: [`arn:${stack.partition}:lambda:*:*:function:*`],
-        conditions,
+        conditions: tagged,
       }),
       new iam.PolicyStatement({
         sid: 'FinSpaceUserSettingsHandlerRoleOnlyForItsDeployer',
         effect: iam.Effect.DENY,
-        actions: HANDLER_ROLE_ACTIONS,
+        notActions: ROLE_READ_ACTIONS,
         resources: [`arn:${stack.partition}:iam::*:role/*`],
-        conditions,
+        conditions: tagged,
+      }),
+      new iam.PolicyStatement({
+        sid: 'FinSpaceUserSettingsHandlerTagOnlyForItsDeployer',
+        effect: iam.Effect.DENY,
+        actions: TAGGING_ACTIONS,
+        resources: ['*'],
+        conditions: { StringEquals: { [`aws:RequestTag/${HANDLER_TAG_KEY}`]: this.handlerTagValue }, ...deployer },
       }),
     ];
   }

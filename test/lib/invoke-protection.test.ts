@@ -176,26 +176,13 @@ async function invokeTable(policy: PolicyDocument, functionArn: string): Promise
     table[caller.name] = {};
     const resourcePolicy = { ...policy, Statement: [...policy.Statement, ...(caller.admittedBy ? [caller.admittedBy] : [])] };
     for (const action of INVOKE_ACTIONS) {
-      for (const resource of [functionArn, `${functionArn}:live`]) {
-        table[caller.name][`${action} ${resource === functionArn ? 'function' : 'alias'}`] = await simulate({
-          caller,
-          action,
-          resource,
-          resourcePolicy,
-        });
-      }
+      table[caller.name][action] = await simulate({ caller, action, resource: functionArn, resourcePolicy });
     }
   }
   return table;
 }
 
-const only = (outcome: string) =>
-  Object.fromEntries(
-    INVOKE_ACTIONS.flatMap((a) => [
-      [`${a} function`, outcome],
-      [`${a} alias`, outcome],
-    ]),
-  );
+const only = (outcome: string) => Object.fromEntries(INVOKE_ACTIONS.map((a) => [a, outcome]));
 
 describe("the function's resource policy (on by default)", () => {
   test('lets only the execution role invoke; denies the account admin, the deployer without a service role, another account and a service', async () => {
@@ -228,7 +215,6 @@ describe("the function's resource policy (on by default)", () => {
       'the session ARN instead of the role ARN': mutate(
         (s) => (s.Condition = { ArnNotEquals: { 'aws:PrincipalArn': session(EXEC_ROLE, 'AWSCloudFormation') } }),
       ),
-      'the unqualified function only': mutate((s) => (s.Resource = synthesized.functionArn)),
     };
     for (const [name, mutant] of Object.entries(mutants)) {
       expect([name, await invokeTable(mutant, synthesized.functionArn)]).not.toEqual([name, expected]);
@@ -296,57 +282,104 @@ describe('the service control policy statements', () => {
     'lambda:AddPermission',
     'lambda:PutResourcePolicy',
     'lambda:CreateFunctionUrlConfig',
+    'lambda:PublishVersion',
+    'lambda:DeleteAlias',
     'lambda:UpdateFunctionCode',
     'lambda:UpdateFunctionConfiguration',
+    'lambda:PutRuntimeManagementConfig',
     'lambda:PutFunctionConcurrency',
     'lambda:DeleteFunction',
     'lambda:UntagResource',
   ];
-  const ROLE_ACTIONS = ['iam:PassRole', 'iam:PutRolePolicy', 'iam:AttachRolePolicy', 'iam:UpdateAssumeRolePolicy', 'iam:UntagRole'];
-  const TAG = 'aws:ResourceTag/finspace-user-settings:handler-of-stack';
+  const ROLE_ACTIONS = [
+    'iam:PassRole',
+    'sts:AssumeRole',
+    'iam:PutRolePolicy',
+    'iam:AttachRolePolicy',
+    'iam:UpdateAssumeRolePolicy',
+    'iam:UntagRole',
+  ];
+  const READ_ACTIONS = ['lambda:GetFunction', 'iam:GetRole'];
+  const KEY = 'finspace-user-settings:handler-of-stack';
+  const VALUE = `${ACCOUNT}/${REGION}/Finance`;
 
-  async function scpTable(scp: PolicyDocument, synthesized: Synthesized, stackTag: string) {
+  function statementsOf(synthesized: Synthesized): PolicyDocument {
+    const statements = synthesized.provider.serviceControlPolicyStatements().map((s) => s.toStatementJson());
+    return {
+      Version: '2012-10-17',
+      Statement: synthesized.resolve(synthesized.stack.resolve(statements)) as Array<Record<string, unknown>>,
+    };
+  }
+
+  async function scpTable(scp: PolicyDocument, synthesized: Synthesized, tagValue: string) {
     const table: Record<string, Record<string, string>> = {};
     for (const caller of CALLERS.slice(0, 3)) {
       table[caller.name] = {};
       for (const [actions, resource] of [
-        [LAMBDA_ACTIONS, synthesized.functionArn],
-        [ROLE_ACTIONS, synthesized.roleArn],
+        [[...LAMBDA_ACTIONS, READ_ACTIONS[0]], synthesized.functionArn],
+        [[...ROLE_ACTIONS, READ_ACTIONS[1]], synthesized.roleArn],
       ] as const) {
         for (const action of actions) {
-          table[caller.name][action] = await simulate({ caller, action, resource, scp, context: { [TAG]: stackTag } });
+          table[caller.name][action] = await simulate({ caller, action, resource, scp, context: { [`aws:ResourceTag/${KEY}`]: tagValue } });
         }
       }
     }
     return table;
   }
 
-  const every = (outcome: string) => Object.fromEntries([...LAMBDA_ACTIONS, ...ROLE_ACTIONS].map((a) => [a, outcome]));
+  const every = (outcome: string) =>
+    Object.fromEntries([...LAMBDA_ACTIONS, ...ROLE_ACTIONS].map((a) => [a, outcome]).concat(READ_ACTIONS.map((a) => [a, 'Allowed'])));
 
-  test('deny every invoking and changing action on the function and its role to all but the deployer, matched by the stack-name tag', async () => {
+  test('deny every action but reading on the function and its role to all but the deployer, matched by the tag', async () => {
     const synthesized = synthesize();
-    const statements = synthesized.provider.serviceControlPolicyStatements().map((s) => s.toStatementJson());
-    const scp = {
-      Version: '2012-10-17',
-      Statement: synthesized.resolve(synthesized.stack.resolve(statements)) as Array<Record<string, unknown>>,
-    };
-    expect(await scpTable(scp, synthesized, 'Finance')).toEqual({
+    const scp = statementsOf(synthesized);
+    expect(await scpTable(scp, synthesized, VALUE)).toEqual({
       "the stack's CloudFormation execution role": every('Allowed'),
       'an administrator of the account': every('ExplicitlyDenied'),
       // The documented cost: without a CloudFormation service role, the deployer is locked out of the handler too.
       'the deployer without a service role (CLI credentials)': every('ExplicitlyDenied'),
     });
-    // Another stack's handler (another tag value) is not touched.
-    expect((await scpTable(scp, synthesized, 'Payments'))['an administrator of the account']).toEqual(every('Allowed'));
+    // A stack of another name, or of the same name in another account or region (another tag value), is not touched.
+    for (const other of [`${ACCOUNT}/${REGION}/Payments`, `${ACCOUNT}/us-east-1/Finance`, `${OTHER_ACCOUNT}/${REGION}/Finance`]) {
+      expect([other, (await scpTable(scp, synthesized, other))['an administrator of the account']]).toEqual([other, every('Allowed')]);
+    }
   });
 
-  test('the function and the role carry the tag, with the stack name (not an ARN, which recreating the stack changes)', () => {
+  test("no one but the deployer can put the handler's tag value on another function or role", async () => {
+    const synthesized = synthesize();
+    const scp = statementsOf(synthesized);
+    const tagging = async (caller: Caller, action: string, resource: string, value: string) =>
+      simulate({ caller, action, resource, scp, context: { [`aws:RequestTag/${KEY}`]: value, 'aws:TagKeys': KEY } });
+    const someFunction = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:unrelated`;
+    const someRole = `arn:aws:iam::${ACCOUNT}:role/unrelated`;
+    for (const [action, resource] of [
+      ['lambda:TagResource', someFunction],
+      ['lambda:CreateFunction', someFunction],
+      ['iam:TagRole', someRole],
+      ['iam:CreateRole', someRole],
+    ]) {
+      expect([action, await tagging(CALLERS[1], action, resource, VALUE)]).toEqual([action, 'ExplicitlyDenied']);
+      expect([action, await tagging(CALLERS[0], action, resource, VALUE)]).toEqual([action, 'Allowed']);
+      expect([action, await tagging(CALLERS[1], action, resource, `${ACCOUNT}/us-east-1/Finance`)]).toEqual([action, 'Allowed']);
+    }
+  });
+
+  test('the function and the role carry the tag, valued account/region/stack name (not an ARN, which recreating the stack changes)', () => {
     const { template } = synthesize();
     for (const type of ['AWS::Lambda::Function', 'AWS::IAM::Role']) {
-      template.hasResourceProperties(type, {
-        Tags: Match.arrayWith([{ Key: 'finspace-user-settings:handler-of-stack', Value: 'Finance' }]),
-      });
+      template.hasResourceProperties(type, { Tags: Match.arrayWith([{ Key: KEY, Value: VALUE }]) });
     }
+  });
+
+  test('a role the stack cannot tag is named in a warning when the statements are asked for', () => {
+    const stack = new Stack(new App(), 'Imported', { env: { account: ACCOUNT, region: REGION } });
+    const role = iam.Role.fromRoleArn(stack, 'HandlerRole', `arn:aws:iam::${ACCOUNT}:role/finspace-handler`, { mutable: false });
+    const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, { role });
+    provider.serviceControlPolicyStatements();
+    Annotations.fromStack(stack).hasWarning(
+      '/Imported/FinSpaceUserSettingsProvider',
+      Match.stringLikeRegexp("^The handler's role Imported/HandlerRole is not defined in this stack, so the stack cannot tag it"),
+    );
   });
 
   test('with protection off and no role named, asking for them says what to pass', () => {
