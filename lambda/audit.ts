@@ -1,7 +1,8 @@
 /**
  * The audit trail: exactly one log line per request, refused and ignored ones included, saying which stack and
- * request asked, about which user, what was sent to FinSpace and how it ended. First and last names appear only as
- * "set". Under Lambda's JSON log format the line is the `message` object, so Logs Insights finds it with
+ * request asked, about which user, what was sent to FinSpace, how it ended and whether CloudFormation got the answer
+ * (the line is written once the answer PUT is done: `delivered`). First and last names appear only as "set". Under
+ * Lambda's JSON log format the line is the `message` object, so Logs Insights finds it with
  * `filter message.audit = "FinSpaceUserSettings"` and reads message.stackId, message.sent.apply.userId, and so on.
  */
 import { isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
@@ -76,6 +77,8 @@ export interface AuditOutcome {
   /** Why it failed or was ignored, as answered: redacted. */
   readonly reason?: string;
   readonly stats?: RetryStats;
+  /** Whether CloudFormation accepted the answer PUT; false when it never did, or nothing was sent (IGNORED). */
+  readonly delivered: boolean;
 }
 
 /** Writes the request's audit line; a second call for the same request writes nothing. */
@@ -84,8 +87,14 @@ export function writeAudit(trail: AuditTrail, end: AuditOutcome): void {
   trail.written = true;
   const { envelope } = trail;
   const properties = (trail.properties !== null && typeof trail.properties === 'object' ? trail.properties : {}) as Record<string, unknown>;
-  log(end.outcome === 'SUCCESS' ? 'INFO' : 'ERROR', {
-    message: end.outcome === 'IGNORED' ? 'request ignored, not answered' : 'request answered',
+  // A success CloudFormation never got is no success for the stack: it waits, then fails the resource.
+  log(end.outcome === 'SUCCESS' && end.delivered ? 'INFO' : 'ERROR', {
+    message:
+      end.outcome === 'IGNORED'
+        ? 'request ignored, not answered'
+        : end.delivered
+          ? 'request answered'
+          : 'request answered, but CloudFormation did not accept the answer',
     audit: AUDIT_MARK,
     stackId: envelope.StackId,
     logicalResourceId: envelope.LogicalResourceId,
@@ -97,6 +106,7 @@ export function writeAudit(trail: AuditTrail, end: AuditOutcome): void {
     physicalResourceId: end.physicalResourceId,
     sent: Object.keys(trail.sent).length > 0 ? trail.sent : 'nothing',
     outcome: end.outcome,
+    delivered: end.delivered,
     reason: end.reason,
     attempts: end.stats?.attempts,
     throttled: end.stats?.throttled,

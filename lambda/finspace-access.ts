@@ -7,6 +7,7 @@
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { FINSPACE_STATUS } from '../lib/finspace-status';
+import { REJECTED_CREDENTIAL_ERROR_NAMES } from './error-names';
 import { FinSpaceDataClient, FinSpaceDataServiceError, type UpdateUserInput, type UpdateUserOutput } from './finspace-client';
 import { ComposedError, errorNamePart, outside, partsOf, type ReasonPart } from './outside-text';
 import { EndpointUnreachableError, newRetryStats, retryUntilDeadline, type RetryRunner, type RetryStats } from './retry';
@@ -50,6 +51,18 @@ export interface CallContext {
   readonly deadline: number;
   /** Counts attempts across both calls of one request. @default fresh counters */
   readonly stats?: RetryStats;
+  /**
+   * Called when an UpdateUser attempt ends without FinSpace's success or refusal (a timeout, a lost connection, a 5xx, an
+   * unreadable answer): FinSpace may have applied it, whatever the call's final error says.
+   */
+  readonly onUncertainAttempt?: () => void;
+}
+
+/** An answer that refuses the request (4xx, throttling and rejected credentials included): FinSpace did not apply it. */
+function isRefusal(error: unknown): boolean {
+  if (!(error instanceof FinSpaceDataServiceError)) return false;
+  const status = error.$metadata.httpStatusCode;
+  return status >= 400 && status < 500;
 }
 
 /** An environment's temporary credentials, and the client that signs with them (built once, reused warm). */
@@ -58,15 +71,7 @@ interface CachedCredentials {
   readonly refreshAt: number;
 }
 
-const REJECTED_CREDENTIAL_ERRORS = new Set([
-  'ExpiredTokenException',
-  'ExpiredToken',
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'InvalidSignatureException',
-  'SignatureDoesNotMatch',
-  'InvalidAccessKeyId',
-]);
+const REJECTED_CREDENTIAL_ERRORS = new Set(REJECTED_CREDENTIAL_ERROR_NAMES);
 
 /** A 403 that means "these temporary credentials no longer work", as opposed to "this principal may not". */
 export function isRejectedCredentials(error: unknown): boolean {
@@ -106,10 +111,15 @@ export class FinSpaceAccess {
     let client = await this.clientFor(environmentId, context.deadline, stats, false);
     for (let refreshed = false; ; refreshed = true) {
       try {
-        return await this.retry('UpdateUser', (timeoutMs) => client.updateUser(input, { timeoutMs }), {
-          deadline: context.deadline,
-          stats,
-        });
+        const attempt = async (timeoutMs: number) => {
+          try {
+            return await client.updateUser(input, { timeoutMs });
+          } catch (error) {
+            if (!isRefusal(error)) context.onUncertainAttempt?.();
+            throw error;
+          }
+        };
+        return await this.retry('UpdateUser', attempt, { deadline: context.deadline, stats });
       } catch (error) {
         if (isRejectedCredentials(error) && !refreshed) {
           client = await this.clientFor(environmentId, context.deadline, stats, true);

@@ -1,13 +1,15 @@
 /**
  * The Lambda entry point: speaks CloudFormation's custom-resource protocol itself, in one function, so that the
  * stack needs no Provider framework function and its role no lambda:InvokeFunction. Its guarantees:
+ * - it serves only its unqualified function, as CloudFormation invokes it: an invocation through a version or alias
+ *   (whose resource policies are their own, not the function's) is ignored, with nothing sent anywhere;
  * - it answers only CloudFormation's own ResponseURLs (response-url.ts): to any other, nothing at all is sent;
  * - it serves only its own stack's Custom::FinSpaceUserSettings (envelope.ts): any other request is answered FAILED
  *   without a FinSpace call;
  * - every request it may answer gets an answer (success, a failure with its reason, or a timeout failure sent before
  *   Lambda would kill the function), delivered with retries; it never throws, whatever the event holds;
  * - the work stops at a deadline taken from the remaining time, leaving room to answer;
- * - every request leaves exactly one audit line (audit.ts);
+ * - every request leaves exactly one audit line (audit.ts), written once the answer is delivered or given up on;
  * - nothing secret is logged or answered: no credentials, no ResponseURL, no first or last names (redaction.ts).
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
@@ -18,7 +20,7 @@ import { sendResponse, type CustomResourceEvent, type CustomResourceResponse } f
 import { bindingProblem, checkedEvent, envelopeProblem, isRecord, readEnvelope, type Envelope } from './envelope';
 import { FinSpaceAccess } from './finspace-access';
 import { resolveEndpoint } from './finspace-client';
-import { physicalIdOnFailure, runLifecycle, type LifecycleOutcome } from './lifecycle';
+import { certainlyNotApplied, physicalIdOnFailure, runLifecycle, type LifecycleOutcome } from './lifecycle';
 import { partsOf, type ReasonPart } from './outside-text';
 import { namesIn, redactReason } from './redaction';
 import { responseUrlProblem, responseUrlRules, type ResponseUrlRules } from './response-url';
@@ -30,6 +32,11 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
   readonly awsRequestId?: string;
   readonly logStreamName?: string;
+  /**
+   * The ARN the function was invoked by: the function's own (arn:<partition>:lambda:<region>:<account>:function:<name>)
+   * or, through a version or alias, that with a qualifier after it ($LATEST, 3, live). Absent when run locally.
+   */
+  readonly invokedFunctionArn?: string;
 }
 
 export interface HandlerOptions {
@@ -55,6 +62,21 @@ export const GUARD_REASON =
   "The FinSpace calls did not finish before the handler had to answer (its Lambda timeout is near); retry the deployment, or raise the provider's timeout.";
 
 const NO_RESPONSE_URL = 'The request has no ResponseURL, so it cannot be answered; it is not a CloudFormation custom-resource request.';
+
+/** Why an invocation through a version or alias is ignored. */
+export const QUALIFIED_INVOCATION =
+  'The function was invoked through a version or alias (a qualified ARN), whose resource policy is not the one that ' +
+  'says who may invoke the handler: it serves only its unqualified function, as CloudFormation invokes it (the ' +
+  'ServiceToken). Nothing was sent to FinSpace, and nothing was answered.';
+
+/** Whether Lambda says the function was invoked through a version or alias: an ARN of more than 7 parts. */
+export function invokedQualified(context: LambdaContext): boolean {
+  const arn = context?.invokedFunctionArn;
+  return typeof arn === 'string' && arn.split(':').length > 7;
+}
+
+/** How long before the Lambda's end the audit line is written, if the answer PUT has not ended by then. */
+export const AUDIT_RESERVE_MS = 20;
 
 function remainingMsOf(context: LambdaContext): number {
   const remaining = typeof context?.getRemainingTimeInMillis === 'function' ? context.getRemainingTimeInMillis() : NaN;
@@ -84,48 +106,77 @@ export function createHandler(options: HandlerOptions = {}) {
   return async function handler(rawEvent: unknown, context: LambdaContext): Promise<void> {
     const startedAt = Date.now();
     let trail: AuditTrail | undefined;
+    let delivered = false;
     try {
       const remaining = remainingMsOf(context);
       const raw = isRecord(rawEvent) ? rawEvent : {};
       const envelope = readEnvelope(raw);
       trail = newAuditTrail(envelope, raw.ResourceProperties, startedAt);
       const responseUrl = envelope.ResponseURL;
-      const urlProblem = responseUrl ? responseUrlProblem(responseUrl, responseUrlRules(options.responseUrls)) : NO_RESPONSE_URL;
-      if (urlProblem !== undefined) {
-        // No one to answer, or no one the handler may send anything to: a retry of the same event cannot do better.
-        writeAudit(trail, { outcome: 'IGNORED', physicalResourceId: envelope.PhysicalResourceId, reason: urlProblem });
+      // Neither a version or alias nor a URL that is not CloudFormation's gets anything: a retry cannot do better.
+      const ignored = invokedQualified(context)
+        ? QUALIFIED_INVOCATION
+        : responseUrl
+          ? responseUrlProblem(responseUrl, responseUrlRules(options.responseUrls))
+          : NO_RESPONSE_URL;
+      if (ignored !== undefined) {
+        writeAudit(trail, { outcome: 'IGNORED', physicalResourceId: envelope.PhysicalResourceId, reason: ignored, delivered });
         return;
       }
       const names = namesIn(raw);
       const answerDeadline = startedAt + remaining - 100;
       const stats = newRetryStats(startedAt);
+      const effects: Effects = {};
       let response: CustomResourceResponse;
       try {
         const problem = envelopeProblem(raw, envelope) ?? bindingProblem(envelope, options.stackId ?? process.env[STACK_ID_ENV]);
         if (problem !== undefined) {
-          response = failure(envelope, [problem], names, context);
+          response = failure(envelope, [problem], names, context, effects);
         } else {
           const event = checkedEvent(raw, envelope);
           const workDeadline = startedAt + remaining - responseReserveMs(remaining);
           const guardAt = workDeadline + Math.min(1000, (answerDeadline - workDeadline) / 2);
-          const outcome = await raceTimeout(work(event, finSpace, workDeadline, stats, trail), guardAt - Date.now(), (): WorkResult => ({
-            error: [GUARD_REASON],
-          }));
+          const outcome = await raceTimeout(
+            work(event, finSpace, workDeadline, stats, trail, effects),
+            guardAt - Date.now(),
+            (): WorkResult => ({ error: [GUARD_REASON] }),
+          );
           response =
             'error' in outcome
-              ? failure(envelope, outcome.error, names, context)
+              ? failure(envelope, outcome.error, names, context, effects)
               : { Status: 'SUCCESS', PhysicalResourceId: outcome.physicalResourceId, ...echoed(envelope), Data: outcome.data };
         }
       } catch (error) {
-        response = failure(envelope, unexpected(error), names, context);
+        response = failure(envelope, unexpected(error), names, context, effects);
       }
-      writeAudit(trail, { outcome: response.Status, physicalResourceId: response.PhysicalResourceId, reason: response.Reason, stats });
-      await sendResponse(responseUrl!, response, { deadline: answerDeadline, policy: options.answerRetryPolicy });
+      // The audit line follows the answer, to say whether CloudFormation got it; if the PUT is still going at the
+      // Lambda's end, the line is written just before it, so that no request goes without one.
+      delivered = await raceTimeout(
+        sendResponse(responseUrl!, response, { deadline: answerDeadline, policy: options.answerRetryPolicy }),
+        startedAt + remaining - AUDIT_RESERVE_MS - Date.now(),
+        () => false,
+      );
+      writeAudit(trail, {
+        outcome: response.Status,
+        physicalResourceId: response.PhysicalResourceId,
+        reason: response.Reason,
+        stats,
+        delivered,
+      });
     } catch (error) {
       // Only a bug gets here; the request still leaves its audit line, and the handler does not throw.
-      if (trail) writeAudit(trail, { outcome: 'FAILED', reason: `The handler failed unexpectedly (${errorName(error)}); report it.` });
+      if (trail)
+        writeAudit(trail, { outcome: 'FAILED', reason: `The handler failed unexpectedly (${errorName(error)}); report it.`, delivered });
     }
   };
+}
+
+/**
+ * What the request's UpdateUser calls may have changed: the user a Create's settings were sent to, from the moment
+ * they are sent until FinSpace certainly did not apply them. A failed Create answers it as its physical id.
+ */
+interface Effects {
+  mayHaveChanged?: string;
 }
 
 type WorkResult = LifecycleOutcome | { error: readonly ReasonPart[] };
@@ -136,18 +187,29 @@ async function work(
   deadline: number,
   stats: RetryStats,
   trail: AuditTrail,
+  effects: Effects,
 ): Promise<WorkResult> {
   try {
     const access = finSpace();
     return await runLifecycle(event, {
       updateUser: async (environmentId, input, purpose) => {
         const ended = recordSent(trail, purpose, environmentId, input);
+        const applying = purpose === 'apply';
+        if (applying) effects.mayHaveChanged = input.userId;
+        let uncertain = false;
         try {
-          const output = await access.updateUser(environmentId, input, { deadline, stats });
+          const output = await access.updateUser(environmentId, input, {
+            deadline,
+            stats,
+            onUncertainAttempt: () => {
+              uncertain = true;
+            },
+          });
           ended('accepted');
           return output;
         } catch (error) {
           ended(failedCallResult(error));
+          if (applying && !uncertain && certainlyNotApplied(error)) effects.mayHaveChanged = undefined;
           throw error;
         }
       },
@@ -177,12 +239,13 @@ function failure(
   parts: readonly ReasonPart[],
   names: readonly string[],
   context: LambdaContext,
+  effects: Effects,
 ): CustomResourceResponse {
   const stream = typeof context?.logStreamName === 'string' ? ` (log stream ${context.logStreamName})` : '';
   return {
     Status: 'FAILED',
     Reason: redactReason([...parts, stream], names),
-    PhysicalResourceId: physicalIdOnFailure(envelope),
+    PhysicalResourceId: physicalIdOnFailure(envelope, effects.mayHaveChanged),
     ...echoed(envelope),
   };
 }

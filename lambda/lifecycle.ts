@@ -5,7 +5,11 @@
  * - Update that moves the resource to another environmentId (same physical id, so CloudFormation sends no Delete):
  *   the old properties' onDelete settings are applied to the user in the old environment, as a Delete would have.
  * - Delete: nothing, unless onDelete settings are given; those are applied, and a user that is gone counts as done.
- *   A Delete of a resource whose Create failed never calls FinSpace.
+ * - A Create that fails answers the user it may have changed as its physical id (its UpdateUser was sent, and FinSpace
+ *   did not say it refused it), so that CloudFormation's rollback Delete applies onDelete there; only a Create that
+ *   certainly changed nothing answers a marker, whose Delete never calls FinSpace. A Delete of an id CloudFormation
+ *   made up (a Create that never answered, whose UpdateUser may have taken effect) applies onDelete to the user the
+ *   properties name.
  */
 import { createHash } from 'node:crypto';
 import { checkField } from '../lib/finspace-rules';
@@ -15,8 +19,32 @@ import type { UpdateUserInput, UpdateUserOutput } from './finspace-client';
 import { ComposedError, partsOf } from './outside-text';
 import { InvalidPropertiesError, parseProperties, type UserSettingsRequest } from './properties';
 
-/** The physical id reported for a failed Create; a Delete with such an id has nothing to undo. */
+/** The physical id reported for a Create that certainly changed nothing; a Delete with such an id has nothing to undo. */
 export const CREATE_FAILED_PREFIX = 'finspace-user-settings:create-failed:';
+
+/** FinSpace's answers that refuse an UpdateUser (the error names the client reports as `code`): nothing was applied. */
+export const REFUSING_ERRORS: ReadonlySet<string> = new Set([
+  'ValidationException',
+  'AccessDeniedException',
+  'ResourceNotFoundException',
+  'ConflictException',
+]);
+
+/**
+ * Whether an UpdateUser that failed with `error` certainly changed nothing: it was never sent (its credentials, from
+ * GetProgrammaticAccessCredentials, could not be had), FinSpace refused it, or FinSpace kept refusing it until the
+ * deadline (throttling: a 429, or a LimitExceededException's 400). Anything else (a 5xx, a timeout, a lost connection,
+ * a success without a userId) may have been applied. The caller must also know that no earlier attempt of the call may
+ * have been (see CallContext.onUncertainAttempt).
+ */
+export function certainlyNotApplied(error: unknown): boolean {
+  if (error === null || typeof error !== 'object') return false;
+  const { operation, code, name, lastError } = error as { operation?: unknown; code?: unknown; name?: unknown; lastError?: unknown };
+  if (operation === 'GetProgrammaticAccessCredentials') return true;
+  if (typeof code === 'string' && REFUSING_ERRORS.has(code)) return true;
+  const lastStatus = (lastError as { $metadata?: { httpStatusCode?: unknown } } | undefined)?.$metadata?.httpStatusCode;
+  return name === 'RetryBudgetExhaustedError' && typeof lastStatus === 'number' && lastStatus >= 400 && lastStatus < 500;
+}
 
 /**
  * Why an UpdateUser is sent: the settings (Create, Update), the onDelete settings (Delete), or the old properties'
@@ -44,8 +72,17 @@ export function clientTokenFor(
   return createHash('sha256').update([event.StackId, event.LogicalResourceId, event.RequestId, purpose].join('\n')).digest('hex');
 }
 
-/** The physical id to report when a request fails: a Create gets a marker, others keep the id they had. */
-export function physicalIdOnFailure(event: { RequestType?: string; PhysicalResourceId?: string; RequestId?: string }): string {
+/**
+ * The physical id to report when a request fails. A Create reports the user its UpdateUser may have changed
+ * (`mayHaveChanged`), so that CloudFormation's rollback Delete applies onDelete to it, or else a marker: it changed
+ * nothing. Others keep the id they had.
+ */
+export function physicalIdOnFailure(
+  event: { RequestType?: string; PhysicalResourceId?: string; RequestId?: string },
+  mayHaveChanged?: string,
+): string {
+  if (event.RequestType === 'Create' && mayHaveChanged !== undefined && checkField('userId', mayHaveChanged) === undefined)
+    return mayHaveChanged;
   if (event.RequestType === 'Create' || !event.PhysicalResourceId) return `${CREATE_FAILED_PREFIX}${event.RequestId ?? ''}`;
   return event.PhysicalResourceId;
 }
@@ -132,22 +169,26 @@ async function leavePreviousEnvironment(event: CustomResourceEvent, request: Use
 async function remove(event: CustomResourceEvent, api: UserSettingsApi): Promise<LifecycleOutcome> {
   const physicalResourceId = event.PhysicalResourceId ?? '';
   const done = { physicalResourceId };
-  // An id that cannot be a FinSpace user id names nothing this resource changed: a failed Create's marker (always
-  // longer than a user id can be) or the id CloudFormation makes up when a Create never answered.
-  if (checkField('userId', physicalResourceId) !== undefined) return done;
+  // A Create that certainly changed nothing answered this marker: there is nothing to undo.
+  if (physicalResourceId.startsWith(CREATE_FAILED_PREFIX)) return done;
+  // An id that cannot be a FinSpace user id is one CloudFormation made up for a Create that never answered (a lost
+  // answer, a Lambda that ended first): its UpdateUser may have been applied to the user the properties name.
+  const madeUp = checkField('userId', physicalResourceId) !== undefined;
   let request;
   try {
     request = parseProperties(event.ResourceProperties);
   } catch (error) {
-    // Nothing was to be sent on Delete, so broken properties leave nothing undone.
-    if (error instanceof InvalidPropertiesError && event.ResourceProperties[ON_DELETE_PROPERTY] === undefined) return done;
+    // Nothing was to be sent on Delete, so broken properties leave nothing undone; and a Create with broken properties
+    // was refused before any call, so a made-up id after one has nothing to undo either.
+    if (error instanceof InvalidPropertiesError && (madeUp || event.ResourceProperties[ON_DELETE_PROPERTY] === undefined)) return done;
     throw error;
   }
   if (!request.onDelete || Object.keys(request.onDelete).length === 0) return done;
+  const userId = madeUp ? request.userId : physicalResourceId;
   try {
     await api.updateUser(
       request.environmentId,
-      { userId: physicalResourceId, ...request.onDelete, clientToken: clientTokenFor(event, 'on-delete') },
+      { userId, ...request.onDelete, clientToken: clientTokenFor(event, 'on-delete') },
       'on-delete',
     );
   } catch (error) {

@@ -43,8 +43,8 @@ export function fitRecord(record: LogRecord, maxBytes: number = MAX_LOG_RECORD_B
     const fitted = withFittingReason(fieldBytes === Infinity ? record : (clipStrings(record, fieldBytes, 'reason') as LogRecord), maxBytes);
     if (fitted) return fitted;
   }
-  const { level, message, audit, outcome } = record;
-  return clipStrings({ level, message, audit, outcome, note: 'the record was too large to log' }, 96) as LogRecord;
+  const { level, message, audit, outcome, delivered } = record;
+  return clipStrings({ level, message, audit, outcome, delivered, note: 'the record was too large to log' }, 96) as LogRecord;
 }
 
 /** Writes one log line at `level` (ERROR and WARN to stderr through console.error and console.warn). */

@@ -4,6 +4,7 @@
  * network error's text), which may echo a first or last name and is the only text redaction touches (redaction.ts).
  * An error that is not made of parts is outside text as a whole: nothing the library did not write is trusted.
  */
+import { REJECTED_CREDENTIAL_ERROR_NAMES } from './error-names';
 
 /** Text from outside the library. */
 export interface OutsideText {
@@ -56,13 +57,7 @@ const KNOWN_ERROR_NAMES = new Set([
   'ResourceNotFoundException',
   'ThrottlingException',
   'ValidationException',
-  'ExpiredTokenException',
-  'ExpiredToken',
-  'UnrecognizedClientException',
-  'InvalidClientTokenId',
-  'InvalidSignatureException',
-  'SignatureDoesNotMatch',
-  'InvalidAccessKeyId',
+  ...REJECTED_CREDENTIAL_ERROR_NAMES,
   'UnknownOperationException',
   'ServiceUnavailableException',
   'DeserializationError',

@@ -4,9 +4,12 @@
  * altered: a first name "Access" cannot turn GetProgrammaticAccessCredentials into a hint of itself.
  *
  * In outside text a name is removed in any case (Ünal, ÜNAL, ünal), JSON-escaped (\u00dcnal, with \" or \\ for quotes
- * and backslashes) or URL-encoded (%C3%9Cnal, %25C3%259Cnal twice over, + for a space), each character in any of these
- * forms. A name shorter than 3 code points cannot be removed safely (it is inside too many words, and what is left
- * around it would point at it), nor can one longer than any valid name; then all outside text is withheld instead.
+ * and backslashes) or URL-encoded (%C3%9Cnal, %25C3%259Cnal twice over, + for a space), composed or decomposed (NFC Ü,
+ * NFD U and U+0308, so U\u0308nal too), each character in any of these forms. What is removed is the whole run of
+ * letters, digits and marks around each occurrence, so the rest of a word does not give the name away by its context
+ * (name "Ada": "metadata" becomes "(redacted)", not "met(redacted)ta"). A name shorter than 3 code points cannot be
+ * removed safely (it is inside too many words, and what is left around it would point at it), nor can one longer than
+ * any valid name; then all outside text is withheld instead.
  */
 import { codePointLength, isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
 import { ON_DELETE_PROPERTY } from '../lib/handler-contract';
@@ -87,21 +90,60 @@ function codePointForms(char: string): string {
   return `(?:${[...new Set(forms)].join('|')})`;
 }
 
-/** A name in any case and any of the forms above, character by character (so mixed forms match too). */
+/**
+ * A name in any case and any of the forms above, character by character (so mixed forms match too), each character
+ * composed or decomposed (an escaped or encoded echo is not normalized with the text around it).
+ */
 function namePattern(name: string): RegExp {
   const perCodePoint = Array.from(name).map((char) => {
-    // Case variants that simple case folding misses (ß and SS, ǅ and Ǆ): each spelled out.
-    const variants = new Set([char, char.toLowerCase(), char.toUpperCase(), char.toUpperCase().toLowerCase()]);
+    const variants = new Set<string>();
+    // Case variants that simple case folding misses (ß and SS, ǅ and Ǆ): each spelled out, in NFC and in NFD.
+    for (const variant of [char, char.toLowerCase(), char.toUpperCase(), char.toUpperCase().toLowerCase()]) {
+      variants.add(variant.normalize('NFC'));
+      variants.add(variant.normalize('NFD'));
+    }
     return `(?:${[...variants].map((variant) => Array.from(variant).map(codePointForms).join('')).join('|')})`;
   });
   // A lookahead, so that overlapping occurrences (of this name or of another) are all found.
   return new RegExp(`(?=(${perCodePoint.join('')}))`, 'giu');
 }
 
-/** [start, end) of every occurrence of any name in `text`, merged where they touch or overlap. */
+/** A letter, digit or mark (an accent of a decomposed letter): what a word is made of. */
+const WORD_CHAR = /^[\p{L}\p{N}\p{M}]$/u;
+
+/** The code point of `text` that ends at `index` (a surrogate pair whole), or '' at the start. */
+function codePointBefore(text: string, index: number): string {
+  if (index <= 0) return '';
+  const low = text.charCodeAt(index - 1);
+  const high = index >= 2 ? text.charCodeAt(index - 2) : 0;
+  return low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? text.slice(index - 2, index) : text[index - 1];
+}
+
+/** Where the run of letters, digits and marks that `index` ends (or is inside of) starts. */
+function wordStart(text: string, index: number): number {
+  for (let before = codePointBefore(text, index); WORD_CHAR.test(before); before = codePointBefore(text, index)) index -= before.length;
+  return index;
+}
+
+/** Where the run of letters, digits and marks that `index` starts (or is inside of) ends. */
+function wordEnd(text: string, index: number): number {
+  while (index < text.length) {
+    const after = String.fromCodePoint(text.codePointAt(index)!);
+    if (!WORD_CHAR.test(after)) break;
+    index += after.length;
+  }
+  return index;
+}
+
+/**
+ * [start, end) of every occurrence of any name in `text` (the name in NFC, and in NFD when that differs), each grown to
+ * the word around it, merged where they touch or overlap. Each character is looked at a bounded number of times, however
+ * many occurrences there are.
+ */
 function nameSpans(text: string, names: readonly string[]): Array<[number, number]> {
   const spans: Array<[number, number]> = [];
-  for (const name of names) {
+  const searched = new Set(names.flatMap((name) => [name.normalize('NFC'), name.normalize('NFD')]));
+  for (const name of searched) {
     const pattern = namePattern(name);
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
       if (match[1].length > 0) spans.push([match.index, match.index + match[1].length]);
@@ -111,10 +153,11 @@ function nameSpans(text: string, names: readonly string[]): Array<[number, numbe
   }
   spans.sort((a, b) => a[0] - b[0]);
   const merged: Array<[number, number]> = [];
-  for (const span of spans) {
+  for (const [start, end] of spans) {
     const last = merged.at(-1);
-    if (last && span[0] <= last[1]) last[1] = Math.max(last[1], span[1]);
-    else merged.push([...span]);
+    // A span that ends after the last one's word carries it on to the end of its own.
+    if (last && start <= last[1]) last[1] = Math.max(last[1], wordEnd(text, Math.max(end, last[1])));
+    else merged.push([wordStart(text, start), wordEnd(text, end)]);
   }
   return merged;
 }

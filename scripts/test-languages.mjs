@@ -255,7 +255,12 @@ function checkTemplate(template) {
   const userIdExpected = { 'Fn::GetAtt': [analyst[0], 'userId'] };
   assert(show(userId) === show(userIdExpected), `output AnalystUserId is ${show(userId)}, not ${show(userIdExpected)}`);
   const scp = show(output('ServiceControlPolicyStatements'));
-  for (const part of ['Deny', 'lambda:InvokeFunction', 'iam:PassRole']) {
+  for (const part of [
+    'Deny',
+    'FinSpaceUserSettingsHandlerOnlyForItsDeployer',
+    'FinSpaceUserSettingsHandlerRoleOnlyForItsDeployer',
+    'iam:TagRole',
+  ]) {
     assert(scp.includes(part), `output ServiceControlPolicyStatements has no ${part}: ${scp}`);
   }
 }

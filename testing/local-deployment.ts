@@ -391,7 +391,9 @@ export function formatAudit(steps: readonly StepRecord[]): string {
         return `  ${s.step} ${s.logicalId}: ${s.audit.length} audit lines (the handler logs exactly one per request)`;
       const a = s.audit[0];
       const request = `${a.requestType} ${String(a.requestId).slice(0, 8)}`;
-      return `  ${request} ${a.logicalResourceId} ${a.environmentId}/${a.userId}: ${describeSent(a.sent, a.environmentId, a.userId)} -> ${a.outcome}`;
+      // An answer CloudFormation did not accept (the line says so with delivered: false) is no outcome for the stack.
+      const undelivered = a.outcome !== 'IGNORED' && a.delivered === false ? ' (answer not delivered)' : '';
+      return `  ${request} ${a.logicalResourceId} ${a.environmentId}/${a.userId}: ${describeSent(a.sent, a.environmentId, a.userId)} -> ${a.outcome}${undelivered}`;
     })
     .join('\n');
 }

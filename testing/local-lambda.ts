@@ -39,10 +39,11 @@ if ((process.env.AWS_LAMBDA_LOG_FORMAT || '').toUpperCase() === 'JSON') {
 }
 const fn = require(process.env.LOCAL_LAMBDA_FILE)[process.env.LOCAL_LAMBDA_EXPORT];
 if (typeof fn !== 'function') { console.error('handler export not found: ' + process.env.LOCAL_LAMBDA_EXPORT); process.exit(1); }
-process.on('message', async ({ id, event, deadline }) => {
+process.on('message', async ({ id, event, deadline, invokedFunctionArn }) => {
   requestId = id;
   const context = {
     awsRequestId: id,
+    invokedFunctionArn,
     functionName: process.env.AWS_LAMBDA_FUNCTION_NAME,
     logGroupName: '/aws/lambda/' + process.env.AWS_LAMBDA_FUNCTION_NAME,
     logStreamName: 'local/[$LATEST]' + id.slice(0, 8),
@@ -159,8 +160,11 @@ export class LocalLambda {
     }
   }
 
-  /** Invokes the handler with `event`, as an asynchronous invocation from CloudFormation would. */
-  async invoke(event: unknown): Promise<InvocationResult> {
+  /**
+   * Invokes the handler with `event`, as an asynchronous invocation from CloudFormation would: by the function's own ARN
+   * (the ServiceToken), which the context carries as invokedFunctionArn, or through a version or alias (`qualifier`).
+   */
+  async invoke(event: unknown, options: { readonly qualifier?: string } = {}): Promise<InvocationResult> {
     const coldStart = !this.container;
     const started = Date.now();
     if (!this.container) this.ready = this.start();
@@ -209,7 +213,8 @@ export class LocalLambda {
       );
       child.on('message', onMessage);
       child.once('exit', onExit);
-      child.send({ id, event, deadline });
+      const invokedFunctionArn = options.qualifier === undefined ? this.spec.arn : `${this.spec.arn}:${options.qualifier}`;
+      child.send({ id, event, deadline, invokedFunctionArn });
     });
   }
 

@@ -125,7 +125,7 @@ test.each<[string, string, RegExp]>([
   expect(h.receiver.response(key)).toMatchObject({ Status: 'FAILED', Reason: expect.stringMatching(reason) });
 });
 
-test("events that cannot be answered (no ResponseURL, one not CloudFormation's, not an object) are logged and dropped, nothing sent, never thrown", async () => {
+test("events that cannot be answered (no ResponseURL, one not CloudFormation's, not an object, through a version or alias) are logged and dropped, nothing sent, never thrown", async () => {
   const { event } = h.event({ requestType: 'Create', properties: analystProperties() });
   const forged = [
     'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
@@ -134,13 +134,27 @@ test("events that cannot be answered (no ResponseURL, one not CloudFormation's, 
     'http://bucket.s3.amazonaws.com/answer',
     'file:///etc/passwd',
     { toString: 1 },
+    // Under the AWS domain, but not CloudFormation's response bucket: an attacker's bucket, an API, a port.
+    'https://attacker-bucket.s3.amazonaws.com/answer',
+    'https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/prod/answer',
+    'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com:8443/answer',
   ].map((ResponseURL) => ({ ...event, ResponseURL }));
+  const context = { getRemainingTimeInMillis: () => 10_000 };
+  const throughQualifier = ['$LATEST', 'live'].map((qualifier) => ({
+    ...context,
+    invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:handler:${qualifier}`,
+  }));
   const connect = jest.spyOn(net.Socket.prototype, 'connect');
   const calls = h.emulator.requests.length;
   try {
     for (const junk of [undefined, null, 42, 'Create', [], { RequestType: 'Create' }, ...forged]) {
       tried.unanswerableEvents++;
-      await expect(handler(junk, { getRemainingTimeInMillis: () => 10_000 })).resolves.toBeUndefined();
+      await expect(handler(junk, context)).resolves.toBeUndefined();
+    }
+    // A well-formed event of the stack, with CloudFormation's ResponseURL, invoked through a version or alias.
+    for (const qualified of throughQualifier) {
+      tried.unanswerableEvents++;
+      await expect(handler(event, qualified)).resolves.toBeUndefined();
     }
     expect(connect).not.toHaveBeenCalled();
     expect(h.emulator.requests).toHaveLength(calls);

@@ -216,8 +216,9 @@ test('every injected fault ends with an answer to CloudFormation before the dead
     expect(row.answered).toBe(true);
     expect(row.elapsedMs).toBeLessThan(row.deadlineMs);
     if (c.reason) expect(row.response?.Reason).toMatch(c.reason);
-    // One audit line for the request, with its outcome, and no line over 4 KB (Lambda's own fields included).
-    expect(auditRecords(row.logs).map((a) => [a.requestId, a.outcome])).toEqual([['req-case', row.outcome]]);
+    // One audit line for the request, with its outcome, written once CloudFormation accepted the answer, and no line
+    // over 4 KB (Lambda's own fields included).
+    expect(auditRecords(row.logs).map((a) => [a.requestId, a.outcome, a.delivered])).toEqual([['req-case', row.outcome, true]]);
     for (const line of row.logs) expect(Buffer.byteLength(line)).toBeLessThanOrEqual(4096);
   });
   const expired = rows.find((r) => r.fault === 'credentials expire mid-run')!;

@@ -246,3 +246,39 @@ test('a service error without a request id is told without one', async () => {
     /^GetProgrammaticAccessCredentials failed for FinSpace environment "envA": ConflictException: busy\. Another change/,
   );
 });
+
+describe('which UpdateUser attempts may have been applied (onUncertainAttempt)', () => {
+  /** One UpdateUser (the credentials fetched first), the fault on its first attempt; how many attempts were uncertain. */
+  async function uncertainAttempts(fault: Parameters<FinSpaceEmulator['injectFault']>[0]): Promise<number> {
+    let uncertain = 0;
+    const a = access({ retry: (operation, attempt) => attempt(300) });
+    await a.updateUser('envA', { userId: 'u1', apiAccess: 'DISABLED' }, { deadline: Date.now() + 10_000 }); // credentials cached
+    emulator.injectFault(fault);
+    await a
+      .updateUser('envA', { userId: 'u1', apiAccess: 'ENABLED' }, { deadline: Date.now() + 10_000, onUncertainAttempt: () => uncertain++ })
+      .catch(() => undefined);
+    return uncertain;
+  }
+
+  test.each([
+    ['a 500', { operation: 'UpdateUser', status: 500 }],
+    ['a 503', { operation: 'UpdateUser', status: 503 }],
+    ['a 200 whose body is not JSON', { operation: 'UpdateUser', rawBody: '<html>' }],
+    ['a lost connection', { operation: 'UpdateUser', reset: true }],
+    ['no answer within the attempt timeout', { operation: 'UpdateUser', delayMs: 2000 }],
+  ] as const)('%s may have been applied', async (_name, fault) => {
+    expect(await uncertainAttempts(fault)).toBe(1);
+  });
+
+  test.each([
+    ['a ValidationException', { operation: 'UpdateUser', status: 400 }],
+    ['an AccessDeniedException', { operation: 'UpdateUser', status: 403 }],
+    ['a ResourceNotFoundException', { operation: 'UpdateUser', status: 404 }],
+    ['a ConflictException', { operation: 'UpdateUser', status: 409 }],
+    ['a ThrottlingException', { operation: 'UpdateUser', status: 429 }],
+    ['an ExpiredTokenException', { operation: 'UpdateUser', status: 403, errorType: 'ExpiredTokenException' }],
+    ['a success', { operation: 'UpdateUser', delayMs: 0 }],
+  ] as const)('%s was not applied, or was answered: not uncertain', async (_name, fault) => {
+    expect(await uncertainAttempts(fault)).toBe(0);
+  });
+});

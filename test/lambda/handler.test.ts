@@ -154,15 +154,103 @@ describe('Delete', () => {
     expect(h.emulator.requests.length).toBe(before);
   });
 
-  test('with onDelete settings, a physical id that cannot be a user id (a Create that never answered) succeeds without a call', async () => {
-    const before = h.emulator.requests.length;
+  test('with onDelete settings, a physical id that cannot be a user id (one CloudFormation made up for a Create that never answered) applies them to the user the properties name', async () => {
+    const madeUp = 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F';
+    const { response } = await h.invoke(handler, {
+      requestType: 'Delete',
+      physicalResourceId: madeUp,
+      properties: analystProperties({ onDelete: { apiAccess: 'DISABLED' } }),
+    });
+    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: madeUp });
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
+    expect(JSON.parse(h.logs.at(-1)!).sent.onDelete).toMatchObject({ userId: TARGET_USER_ID, result: 'accepted' });
+  });
+
+  test('without onDelete settings, a made-up physical id sends nothing', async () => {
     const { response } = await h.invoke(handler, {
       requestType: 'Delete',
       physicalResourceId: 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F',
-      properties: analystProperties({ onDelete: { apiAccess: 'DISABLED' } }),
+      properties: analystProperties(),
     });
-    expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F' });
-    expect(h.emulator.requests.length).toBe(before);
+    expect(response.Status).toBe('SUCCESS');
+    expect(h.emulator.requests).toHaveLength(0);
+  });
+});
+
+describe('a Create that fails: the physical id it answers, and the rollback Delete after it', () => {
+  const withOnDelete = analystProperties({ onDelete: { apiAccess: 'DISABLED' } });
+
+  /**
+   * The Create fails as `fault` makes it; then CloudFormation's rollback Delete comes with the id it answered. The user
+   * starts with API access ENABLED, as if the Create's settings had taken effect: only onDelete turns it off.
+   */
+  async function createThenRollback(fault: () => void, remainingMs?: number) {
+    h.emulator.putUser(ENVIRONMENT_ID, { userId: TARGET_USER_ID, type: 'APP_USER', apiAccess: 'ENABLED' });
+    fault();
+    const create = await h.invoke(handler, { requestType: 'Create', properties: withOnDelete }, remainingMs);
+    expect(create.response.Status).toBe('FAILED');
+    h.emulator.clearFaults();
+    const updates = h.emulator.count('UpdateUser');
+    const rollback = await h.invoke(handler, {
+      requestType: 'Delete',
+      physicalResourceId: create.response.PhysicalResourceId,
+      properties: withOnDelete,
+    });
+    expect(rollback.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: create.response.PhysicalResourceId });
+    return { physicalId: create.response.PhysicalResourceId, rollbackCalls: h.emulator.count('UpdateUser') - updates };
+  }
+
+  test.each<[string, () => void]>([
+    ['UpdateUser answered 200 without a userId (it was applied)', () => h.emulator.injectFault({ operation: 'UpdateUser', rawBody: '{}' })],
+    ['UpdateUser answered 200 with a body that is not JSON', () => h.emulator.injectFault({ operation: 'UpdateUser', rawBody: '<html>' })],
+    ['UpdateUser answered 500 until the deadline', () => h.emulator.injectFault({ operation: 'UpdateUser', status: 500, times: 10_000 })],
+    [
+      'a 500 (which may have been applied), then a ConflictException',
+      () => {
+        h.emulator.injectFault({ operation: 'UpdateUser', status: 500 });
+        h.emulator.injectFault({ operation: 'UpdateUser', status: 409, message: 'in progress' });
+      },
+    ],
+    ['UpdateUser timed out until the deadline', () => h.emulator.injectFault({ operation: 'UpdateUser', delayMs: 20_000, times: 10 })],
+  ])('%s: the FAILED Create answers the userId, so the rollback applies onDelete to the user', async (_name, fault) => {
+    const { physicalId, rollbackCalls } = await createThenRollback(fault, 1500);
+    expect(physicalId).toBe(TARGET_USER_ID);
+    expect(rollbackCalls).toBe(1);
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
+  });
+
+  test('the timeout guard answered while UpdateUser was in flight: the userId, so the rollback applies onDelete', async () => {
+    h.emulator.putUser(ENVIRONMENT_ID, { userId: TARGET_USER_ID, type: 'APP_USER', apiAccess: 'ENABLED' });
+    const inFlight = { updateUser: () => new Promise(() => undefined) } as unknown as FinSpaceAccess;
+    const create = await h.invoke(newHandler({ access: inFlight }), { requestType: 'Create', properties: withOnDelete }, 1500);
+    expect(create.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: TARGET_USER_ID });
+    expect(create.response.Reason).toContain(GUARD_REASON);
+    expect(JSON.parse(h.logs[0]).sent.apply.result).toBe('unfinished when the handler answered');
+    const rollback = await h.invoke(handler, { requestType: 'Delete', physicalResourceId: TARGET_USER_ID, properties: withOnDelete });
+    expect(rollback.response.Status).toBe('SUCCESS');
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
+  });
+
+  test.each<[string, () => void]>([
+    ['ValidationException', () => h.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'bad' })],
+    ['AccessDeniedException', () => h.emulator.injectFault({ operation: 'UpdateUser', status: 403, message: 'no' })],
+    ['ResourceNotFoundException', () => h.emulator.injectFault({ operation: 'UpdateUser', status: 404, message: 'gone' })],
+    ['ConflictException', () => h.emulator.injectFault({ operation: 'UpdateUser', status: 409, message: 'busy' })],
+    ['throttling (429) until the deadline', () => h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 10_000 })],
+    [
+      'GetProgrammaticAccessCredentials failed (UpdateUser never sent)',
+      () => h.emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', status: 403, message: 'no' }),
+    ],
+  ])('%s: FinSpace certainly applied nothing, so a marker, and the rollback sends nothing', async (_name, fault) => {
+    const { physicalId, rollbackCalls } = await createThenRollback(fault, 1500);
+    expect(physicalId).toMatch(new RegExp(`^${CREATE_FAILED}`));
+    expect(rollbackCalls).toBe(0);
+    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
+  });
+
+  test('properties that break the rules: nothing was sent, so a marker', async () => {
+    const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ apiAccess: 'MAYBE' }) });
+    expect(response.PhysicalResourceId).toMatch(new RegExp(`^${CREATE_FAILED}`));
   });
 });
 
@@ -679,6 +767,7 @@ describe('what the handler logs and answers', () => {
         },
       },
       outcome: 'SUCCESS',
+      delivered: true,
       attempts: 4,
       throttled: 2,
       transient: 0,
@@ -699,6 +788,7 @@ describe('what the handler logs and answers', () => {
         level: 'ERROR',
         requestType: 'Delete',
         outcome: 'FAILED',
+        delivered: true,
         physicalResourceId: TARGET_USER_ID,
         sent: 'nothing',
         reason: response.Reason,
@@ -790,6 +880,7 @@ describe('what the handler logs and answers', () => {
         level: 'ERROR',
         message: 'request ignored, not answered',
         outcome: 'IGNORED',
+        delivered: false,
         requestType: 'Create',
         requestId: event.RequestId,
         sent: 'nothing',

@@ -2,7 +2,14 @@
  * What each request does, against a recording API: the clientToken's inputs, and the physical ids.
  */
 import type { CustomResourceEvent } from '../../lambda/cfn-response';
-import { clientTokenFor, CREATE_FAILED_PREFIX, physicalIdOnFailure, runLifecycle } from '../../lambda/lifecycle';
+import {
+  certainlyNotApplied,
+  clientTokenFor,
+  CREATE_FAILED_PREFIX,
+  physicalIdOnFailure,
+  REFUSING_ERRORS,
+  runLifecycle,
+} from '../../lambda/lifecycle';
 
 const event = (overrides: Partial<CustomResourceEvent> = {}): CustomResourceEvent => ({
   RequestType: 'Create',
@@ -55,10 +62,61 @@ test('the token sent is the apply token on Create and Update, the on-delete toke
   expect(sent[2]).toEqual({ userId: 'u1', apiAccess: 'DISABLED', clientToken: clientTokenFor(event(), 'on-delete') });
 });
 
-test('physical id on failure: a marker for a Create, the old id otherwise', () => {
+test('physical id on failure: a Create that may have changed the user reports it, one that certainly did not a marker; others keep theirs', () => {
   expect(physicalIdOnFailure(event())).toBe(`${CREATE_FAILED_PREFIX}req-1`);
+  expect(physicalIdOnFailure(event(), 'u1')).toBe('u1');
+  // Only a valid user id is ever reported (the handler passes the one it sent UpdateUser, checked before).
+  expect(physicalIdOnFailure(event(), 'u'.repeat(27))).toBe(`${CREATE_FAILED_PREFIX}req-1`);
   expect(physicalIdOnFailure(event({ RequestType: 'Update', PhysicalResourceId: 'u1' }))).toBe('u1');
+  expect(physicalIdOnFailure(event({ RequestType: 'Update', PhysicalResourceId: 'u1' }), 'u2')).toBe('u1');
   expect(physicalIdOnFailure(event({ RequestType: 'Delete', PhysicalResourceId: '' }))).toBe(`${CREATE_FAILED_PREFIX}req-1`);
+});
+
+test('an UpdateUser certainly changed nothing only when it was never sent or FinSpace refused it', () => {
+  expect([...REFUSING_ERRORS].sort()).toEqual([
+    'AccessDeniedException',
+    'ConflictException',
+    'ResourceNotFoundException',
+    'ValidationException',
+  ]);
+  const failed = (fields: Record<string, unknown>) => Object.assign(new Error('x'), fields);
+  for (const code of REFUSING_ERRORS) expect(certainlyNotApplied(failed({ code, operation: 'UpdateUser' }))).toBe(true);
+  expect(certainlyNotApplied(failed({ code: 'AccessDeniedException', operation: 'GetProgrammaticAccessCredentials' }))).toBe(true);
+  // Credentials that could not be had at all: a deadline, an endpoint that is gone, an incomplete answer.
+  expect(certainlyNotApplied(failed({ operation: 'GetProgrammaticAccessCredentials' }))).toBe(true);
+  // Throttled until the deadline: the last answer a 4xx (the caller knows whether every earlier one was refused too).
+  const throttled = failed({
+    name: 'RetryBudgetExhaustedError',
+    operation: 'UpdateUser',
+    lastError: { $metadata: { httpStatusCode: 429 } },
+  });
+  expect(certainlyNotApplied(throttled)).toBe(true);
+  const limited = failed({ name: 'RetryBudgetExhaustedError', operation: 'UpdateUser', lastError: { $metadata: { httpStatusCode: 400 } } });
+  expect(certainlyNotApplied(limited)).toBe(true);
+  const timedOut = failed({ name: 'RetryBudgetExhaustedError', operation: 'UpdateUser', lastError: new Error('TimeoutError') });
+  expect(certainlyNotApplied(timedOut)).toBe(false);
+  const afterA500 = failed({
+    name: 'RetryBudgetExhaustedError',
+    operation: 'UpdateUser',
+    lastError: { $metadata: { httpStatusCode: 500 } },
+  });
+  expect(certainlyNotApplied(afterA500)).toBe(false);
+  for (const maybe of [
+    { code: 'InternalServerException', operation: 'UpdateUser' },
+    { code: 'ThrottlingException', operation: 'UpdateUser' },
+    { code: 'DeserializationError', operation: 'UpdateUser' },
+    { code: 'EndpointUnreachable', operation: 'UpdateUser' },
+    { code: 'UnknownOperationException', operation: 'UpdateUser' },
+    { code: 'ExpiredTokenException', operation: 'UpdateUser' },
+    { operation: 'UpdateUser' },
+    { name: 'TimeoutError' },
+    { code: 'validationexception' },
+    {},
+  ]) {
+    expect([maybe, certainlyNotApplied(failed(maybe))]).toEqual([maybe, false]);
+  }
+  expect(certainlyNotApplied(undefined)).toBe(false);
+  expect(certainlyNotApplied('ValidationException')).toBe(false);
 });
 
 test('a Delete whose onDelete settings are empty sends nothing; one whose properties are broken fails only when onDelete was asked', async () => {
@@ -89,25 +147,72 @@ test('a Delete whose onDelete settings are empty sends nothing; one whose proper
   expect(calls).toHaveLength(0);
 });
 
-test('a failed Create marker is never a valid user id, so a Delete with one has nothing to undo', () => {
+test('a failed Create marker is never a valid user id, so it cannot be mistaken for a user', () => {
   expect(CREATE_FAILED_PREFIX.length).toBeGreaterThan(26);
   expect(physicalIdOnFailure(event({ PhysicalResourceId: 'u1' }))).toBe(`${CREATE_FAILED_PREFIX}req-1`);
 });
 
-test('a Delete without a physical id, or with a failed Create marker, sends nothing even with onDelete', async () => {
-  const calls: unknown[] = [];
-  const api = { updateUser: async (...args: unknown[]) => (calls.push(args), { userId: 'u1' }) };
+describe('a Delete after a Create that failed or never answered', () => {
   const props = { environmentId: 'env1', userId: 'u1', onDelete: { apiAccess: 'DISABLED' } };
-  await expect(runLifecycle(event({ RequestType: 'Delete', ResourceProperties: props }), api as never)).resolves.toEqual({
-    physicalResourceId: '',
+  const recording = (fail?: Error) => {
+    const calls: Array<[string, Record<string, unknown>, string]> = [];
+    const api = {
+      updateUser: async (environmentId: string, input: Record<string, unknown>, purpose: string) => {
+        calls.push([environmentId, input, purpose]);
+        if (fail) throw fail;
+        return { userId: String(input.userId) };
+      },
+    };
+    return { calls, api: api as never };
+  };
+  const remove = (physicalResourceId: string | undefined, properties: Record<string, unknown> = props) =>
+    event({ RequestType: 'Delete', PhysicalResourceId: physicalResourceId, ResourceProperties: properties });
+
+  test("with a failed Create's marker (it certainly changed nothing) sends nothing, even with onDelete", async () => {
+    const { calls, api } = recording();
+    const marker = `${CREATE_FAILED_PREFIX}req-0`;
+    await expect(runLifecycle(remove(marker), api)).resolves.toEqual({ physicalResourceId: marker });
+    await expect(runLifecycle(remove(CREATE_FAILED_PREFIX), api)).resolves.toEqual({ physicalResourceId: CREATE_FAILED_PREFIX });
+    expect(calls).toHaveLength(0);
   });
-  const marker = `${CREATE_FAILED_PREFIX}req-0`;
-  await expect(
-    runLifecycle(event({ RequestType: 'Delete', PhysicalResourceId: marker, ResourceProperties: props }), api as never),
-  ).resolves.toEqual({
-    physicalResourceId: marker,
+
+  test('with the user id a failed Create answered, applies onDelete to it, as any Delete', async () => {
+    const { calls, api } = recording();
+    const e = remove('u1');
+    await expect(runLifecycle(e, api)).resolves.toEqual({ physicalResourceId: 'u1' });
+    expect(calls).toEqual([['env1', { userId: 'u1', apiAccess: 'DISABLED', clientToken: clientTokenFor(e, 'on-delete') }, 'on-delete']]);
   });
-  expect(calls).toHaveLength(0);
+
+  test.each([
+    ['an id CloudFormation made up', 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F'],
+    ['no id at all', undefined],
+    ['an empty id', ''],
+    ['a blank id', '   '],
+  ])('with %s (a Create that never answered), applies onDelete to the user the properties name', async (_name, physicalId) => {
+    const { calls, api } = recording();
+    const e = remove(physicalId);
+    await expect(runLifecycle(e, api)).resolves.toEqual({ physicalResourceId: physicalId ?? '' });
+    expect(calls).toEqual([['env1', { userId: 'u1', apiAccess: 'DISABLED', clientToken: clientTokenFor(e, 'on-delete') }, 'on-delete']]);
+  });
+
+  test('with a made-up id: a user that is gone counts as done, any other failure fails the Delete', async () => {
+    const madeUp = 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F';
+    const gone = recording(Object.assign(new Error('no user'), { code: 'ResourceNotFoundException' }));
+    await expect(runLifecycle(remove(madeUp), gone.api)).resolves.toEqual({ physicalResourceId: madeUp });
+    const denied = recording(Object.assign(new Error('denied'), { code: 'AccessDeniedException' }));
+    await expect(runLifecycle(remove(madeUp), denied.api)).rejects.toThrow('denied');
+    expect([gone.calls.length, denied.calls.length]).toEqual([1, 1]);
+  });
+
+  test('with a made-up id, nothing is sent without onDelete, or when the properties break the rules (that Create sent nothing)', async () => {
+    const madeUp = 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F';
+    const { calls, api } = recording();
+    await runLifecycle(remove(madeUp, { environmentId: 'env1', userId: 'u1' }), api);
+    await runLifecycle(remove(madeUp, { ...props, onDelete: {} }), api);
+    await runLifecycle(remove(madeUp, { ...props, environmentId: '' }), api);
+    await runLifecycle(remove(madeUp, { ...props, onDelete: { apiAccess: 'NO' } }), api);
+    expect(calls).toHaveLength(0);
+  });
 });
 
 test('an answer whose userId is blank is no physical id: the failure names the user and the environment', async () => {

@@ -46,6 +46,7 @@ test('long fields besides the reason are cut too; a record that still cannot fit
     message: 'm',
     audit: 'FinSpaceUserSettings',
     outcome: 'FAILED',
+    delivered: false,
     ...Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`f${i}`, 'z'.repeat(200)])),
   };
   expect(fitRecord(wide)).toEqual({
@@ -53,6 +54,7 @@ test('long fields besides the reason are cut too; a record that still cannot fit
     message: 'm',
     audit: 'FinSpaceUserSettings',
     outcome: 'FAILED',
+    delivered: false,
     note: 'the record was too large to log',
   });
 });

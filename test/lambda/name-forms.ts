@@ -20,7 +20,7 @@ export const LIBRARY_WORDS = [
 const NAME_CHARS = [
   ...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ',
   ...'éèâäöüßÅÑçøİıĳǅ',
-  ...'李小龙',
+  ...'李小龙간',
   '😀',
   ' ',
   "'",
@@ -29,12 +29,36 @@ const NAME_CHARS = [
   '.',
 ];
 
-/** Names: real-looking ones, words inside the library's own, very short ones, and random ones. */
+const composedNameArb: fc.Arbitrary<string> = fc.oneof(
+  fc.constantFrom('Access', 'Ma', 'Get', 'User', 'Manage', 'Denied', 'Credentials', 'Role', 'the', 'ent', 'Ex'),
+  fc.constantFrom(
+    'Hopper',
+    'Grâce',
+    'Zoë',
+    'José María',
+    "O'Brien",
+    'Straße',
+    '李小龙',
+    'Ünal',
+    'Åsa',
+    'İlkay',
+    'Jo',
+    'Q',
+    'Ñ',
+    '😀Ann',
+    '간지',
+  ),
+  fc.string({ unit: fc.constantFrom(...NAME_CHARS), minLength: 1, maxLength: 12 }),
+);
+
+/**
+ * Names: real-looking ones, words inside the library's own, very short ones, and random ones; as they come (composed,
+ * NFC) or given decomposed (NFD: Zoe and U+0308), as a template may hold them.
+ */
 export const nameArb: fc.Arbitrary<string> = fc
   .oneof(
-    fc.constantFrom('Access', 'Ma', 'Get', 'User', 'Manage', 'Denied', 'Credentials', 'Role', 'the', 'ent', 'Ex'),
-    fc.constantFrom('Hopper', 'Grâce', 'Zoë', 'José María', "O'Brien", 'Straße', '李小龙', 'Ünal', 'Åsa', 'İlkay', 'Jo', 'Q', 'Ñ', '😀Ann'),
-    fc.string({ unit: fc.constantFrom(...NAME_CHARS), minLength: 1, maxLength: 12 }),
+    composedNameArb,
+    composedNameArb.map((name) => name.normalize('NFD')),
   )
   .filter((name) => name.trim() !== '');
 
@@ -64,6 +88,13 @@ export const FORMS: Record<string, Form> = {
   urlEncodedTwice: (n) => encodeURIComponent(encodeURIComponent(n)),
   formEncoded: (n) => encodeURIComponent(n).replace(/%20/g, '+'),
   htmlEntities: (n) => htmlEntities(n),
+  // Decomposed (NFD), then escaped or encoded, so that normalizing the text around it does not compose it again.
+  decomposed: (n) => n.normalize('NFD'),
+  decomposedJsonEscaped: (n, s) => jsonEscapeNonAscii(n.normalize('NFD'), (s & 1) === 1),
+  decomposedUrlEncoded: (n) => encodeURIComponent(n.normalize('NFD')),
+  // Composed (NFC), though the name was given decomposed.
+  composedJsonEscaped: (n) => jsonEscapeNonAscii(n.normalize('NFC'), false),
+  composedUrlEncoded: (n) => encodeURIComponent(n.normalize('NFC')),
   // Each character in a form of its own.
   mixedForms: (n, s) =>
     Array.from(n, (c, i) => [c, jsonEscapeAll(c), percentAll(c, true), c.toUpperCase()][(s >> (2 * (i % 8))) & 3]).join(''),

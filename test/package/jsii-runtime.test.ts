@@ -109,6 +109,7 @@ test('a jsii host loads the package, synthesizes two FinSpaceUserSettings, and t
     expect(guardrail.map((statement) => statement['$jsii.byref'])).toEqual([
       expect.stringMatching(/^aws-cdk-lib\.aws_iam\.PolicyStatement@/),
       expect.stringMatching(/^aws-cdk-lib\.aws_iam\.PolicyStatement@/),
+      expect.stringMatching(/^aws-cdk-lib\.aws_iam\.PolicyStatement@/),
     ]);
     expect(await host.get<string>(guardrail[0], 'effect')).toEqual({ '$jsii.enum': 'aws-cdk-lib.aws_iam.Effect/DENY' });
     expect(await host.sget(`${LIB}.FinSpaceUserSettings`, 'RESOURCE_TYPE')).toBe('Custom::FinSpaceUserSettings');

@@ -128,6 +128,36 @@ test('a failed Create is rolled back: every created resource is deleted, the fai
   expect(user(FIXTURE_USERS.analyst).apiAccess).toBe('DISABLED');
 });
 
+test('a failed Create whose UpdateUser may have taken effect answers the userId: the rollback Delete applies onDelete to it', async () => {
+  // The Analyst's UpdateUser answers 200 without a userId: it was applied, but there is no physical id to report.
+  deployment.emulator.injectFault({ operation: 'UpdateUser', rawBody: '{}', times: 1 });
+  deployment.emulator.putUser(FIXTURE_ENVIRONMENT, { ...user(FIXTURE_USERS.analyst), apiAccess: 'ENABLED' });
+  const steps = await deployment.createAll();
+  expect(outcomes(steps)).toEqual(['Create:Analyst:FAILED', 'Rollback:Analyst:SUCCESS']);
+  expect(steps.map((s) => s.physicalResourceId)).toEqual([FIXTURE_USERS.analyst, FIXTURE_USERS.analyst]);
+  expect(steps[1].audit[0].sent).toEqual({
+    onDelete: { environmentId: FIXTURE_ENVIRONMENT, userId: FIXTURE_USERS.analyst, apiAccess: 'DISABLED', result: 'accepted' },
+  });
+  expect(user(FIXTURE_USERS.analyst).apiAccess).toBe('DISABLED');
+});
+
+test('the bundled handler invoked through a version or alias answers nothing and calls nothing; by its own ARN it serves', async () => {
+  await deployment.createAll();
+  const [fn] = deployment.handlerFunctions;
+  const { event } = deployment.exchanges[0];
+  const calls = deployment.emulator.requests.length;
+  for (const qualifier of ['$LATEST', '1', 'live']) {
+    const invocation = await fn.invoke({ ...event, RequestId: `via-${qualifier}` }, { qualifier });
+    expect(auditRecords(invocation.logs)).toEqual([
+      expect.objectContaining({ requestId: `via-${qualifier}`, outcome: 'IGNORED', delivered: false, sent: 'nothing' }),
+    ]);
+    expect(invocation.logs).toHaveLength(1);
+  }
+  expect(deployment.emulator.requests).toHaveLength(calls);
+  const served = await fn.invoke({ ...event, RequestId: 'unqualified' });
+  expect(auditRecords(served.logs)).toEqual([expect.objectContaining({ requestId: 'unqualified', outcome: 'SUCCESS', delivered: true })]);
+});
+
 test('a throttling burst is ridden out', async () => {
   deployment.emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', times: 2, status: 429 });
   deployment.emulator.injectFault({ operation: 'UpdateUser', times: 2, status: 429 });
@@ -236,7 +266,8 @@ describe('the audit trail', () => {
       await logged.update({ [analyst]: { ...logged.propertiesOf(analyst), lastName: 'Murray' } });
       await logged.deleteAll();
       expect(logged.steps).toHaveLength(7);
-      for (const step of logged.steps) expect(step.audit.map((a) => [a.requestType, a.outcome])).toEqual([[step.requestType, step.status]]);
+      for (const step of logged.steps)
+        expect(step.audit.map((a) => [a.requestType, a.outcome, a.delivered])).toEqual([[step.requestType, step.status, true]]);
       // As CloudWatch receives them: {timestamp, level, requestId, message: {the audit record}}.
       const events = lines.map((line) => JSON.parse(line) as { level: string; requestId: string; message: Record<string, unknown> });
       expect(events).toHaveLength(7);

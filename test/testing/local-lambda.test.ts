@@ -11,6 +11,7 @@ import { LocalLambda } from '../../testing/local-lambda';
 
 const HANDLER = `
 exports.handler = async (event, context) => {
+  if (event.context) return console.info({ invokedFunctionArn: context.invokedFunctionArn });
   console.info({ audit: 'x', n: event.n });
   console.error('failed', event.n);
   if (event.unfinished) process.stdout.write('no newline');
@@ -64,6 +65,19 @@ test('in the text format, lines are what the handler wrote', async () => {
     const { logs } = await lambda.invoke({ n: 3 });
     // stdout and stderr are read apart: their lines may interleave either way.
     expect([...logs].sort()).toEqual(['failed 3', "{ audit: 'x', n: 3 }"]);
+  } finally {
+    await lambda.stop();
+  }
+});
+
+test("the context names the function's ARN, as Lambda's does for CloudFormation's invocation; or a version's or alias's", async () => {
+  const lambda = new LocalLambda(spec, { logFormat: 'JSON' });
+  try {
+    const arnOf = async (qualifier?: string) =>
+      JSON.parse((await lambda.invoke({ context: true }, { qualifier })).logs[0]).message.invokedFunctionArn;
+    expect(await arnOf()).toBe('arn:aws:lambda:us-east-1:123456789012:function:fn');
+    expect(await arnOf('live')).toBe('arn:aws:lambda:us-east-1:123456789012:function:fn:live');
+    expect(await arnOf('$LATEST')).toBe('arn:aws:lambda:us-east-1:123456789012:function:fn:$LATEST');
   } finally {
     await lambda.stop();
   }
