@@ -384,9 +384,9 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
    *
    * They match the function and the role by the tag `finspace-user-settings:handler-of-stack`, valued
    * `<account>/<region>/<stack name>`, so they stay true when the stack is recreated. A role you pass in that is not
-   * defined in the stack cannot be tagged by it: tag it yourself (synth warns when you ask for these statements). The deploying role must be a CloudFormation service role:
-   * a deployment with your own credentials is locked out by them. Output them with `Stack.of(this).toJsonString(...)`
-   * and copy the deployed value into the SCP.
+   * defined in the stack cannot be tagged by it: tag it yourself (synth warns when you ask for these statements). The
+   * deploying role must be a CloudFormation service role: a deployment with your own credentials is locked out by
+   * them. Output them with `Stack.of(this).toJsonString(...)` and copy the deployed value into the SCP.
    */
   serviceControlPolicyStatements(): iam.PolicyStatement[] {
     const stack = Stack.of(this);
