@@ -13,7 +13,9 @@ const TOOLCHAINS = {
 export function missingToolchains(names, env = process.env) {
   return names.filter((name) => {
     const { command, args } = TOOLCHAINS[name];
-    const result = spawnSync(command, args, { stdio: 'ignore', env });
+    // No JVM performance-data folder left in the OS temp directory by the check.
+    const quiet = { ...env, JAVA_TOOL_OPTIONS: `${env.JAVA_TOOL_OPTIONS ?? ''} -XX:-UsePerfData`.trim() };
+    const result = spawnSync(command, args, { stdio: 'ignore', env: quiet });
     return result.error !== undefined || result.status !== 0;
   });
 }
