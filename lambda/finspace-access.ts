@@ -157,7 +157,10 @@ export class FinSpaceAccess {
         `GetProgrammaticAccessCredentials for FinSpace environment ${JSON.stringify(environmentId)} answered without complete credentials; retry the deployment, and report it if it persists.`,
       ]);
     }
-    const minutes = output.durationInMinutes ?? this.durationInMinutes;
+    // The duration FinSpace answered, else (missing, not a positive number) the one asked for: a NaN refresh time would
+    // turn the cache off without a word.
+    const answered: unknown = output.durationInMinutes;
+    const minutes = typeof answered === 'number' && Number.isFinite(answered) && answered > 0 ? answered : this.durationInMinutes;
     const client = new FinSpaceDataClient({
       region: this.config.region,
       endpoint: this.config.endpoint,

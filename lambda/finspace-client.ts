@@ -106,11 +106,14 @@ function encodeLabel(value: string): string {
   return encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 }
 
+/** Retry-After in seconds or as an HTTP date; absent, empty (Node delivers empty headers) or unreadable is undefined. */
 function parseRetryAfter(header: string | undefined): number | undefined {
-  if (!header) return undefined;
-  const seconds = Number(header);
+  const value = header?.trim();
+  // Number('') is 0: an empty header must not read as "retry at once".
+  if (!value) return undefined;
+  const seconds = Number(value);
   if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(header);
+  const date = Date.parse(value);
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
@@ -135,10 +138,22 @@ function parseJson(text: string, operation: string, status: number): Record<stri
   });
 }
 
-/** The error name from `x-amzn-ErrorType` (text after ':' is not part of it), else from the body. */
+/** Longest error name read from an answer; a longer one is no name. */
+const MAX_ERROR_NAME_LENGTH = 128;
+
+/**
+ * The error name from `x-amzn-ErrorType` (text after ':' and a namespace before '#' are not part of it), else from the
+ * body's `__type` or `code`, else from the status. A candidate that is not a string (`{"code": 503}`), or leaves no
+ * usable name (empty, only a suffix or namespace, control characters, too long), is skipped: the name is always a
+ * non-empty single-line string.
+ */
 function errorName(headerValue: string | undefined, body: Record<string, unknown>, status: number): string {
-  const raw = headerValue ?? (typeof body.__type === 'string' ? body.__type : typeof body.code === 'string' ? body.code : undefined);
-  if (raw) return raw.split(':')[0].split('#').pop()!.trim();
+  for (const raw of [headerValue, body.__type, body.code]) {
+    if (typeof raw !== 'string') continue;
+    const name = raw.split(':')[0].split('#').pop()!.trim();
+    // eslint-disable-next-line no-control-regex
+    if (name && name.length <= MAX_ERROR_NAME_LENGTH && !/[\u0000-\u001f\u007f]/.test(name)) return name;
+  }
   return status >= 500 ? 'InternalServerException' : `Http${status}Error`;
 }
 

@@ -47,7 +47,7 @@ export interface RoleCredentials {
 export interface Fault {
   /** Which operation the fault hits. @default every operation */
   readonly operation?: EmulatedOperation;
-  /** How many requests it hits. @default 1 */
+  /** How many requests it hits: a whole number; 0 queues nothing (injectFault throws for any other value). @default 1 */
   readonly times?: number;
   /** Answer with this HTTP status and the model's error for it (429 Throttling, 500 InternalServer, 403 AccessDenied, ...). */
   readonly status?: number;
@@ -59,7 +59,10 @@ export interface Fault {
   readonly delayMs?: number;
   /** Destroy the connection without an answer. */
   readonly reset?: boolean;
-  /** Answer 200 with this raw body instead of the real answer. */
+  /**
+   * Answer with this raw body instead of the real answer: with HTTP `status` (@default 200), and the `errorType` and
+   * `retryAfterSeconds` headers when given.
+   */
   readonly rawBody?: string;
 }
 
@@ -263,7 +266,11 @@ export class FinSpaceEmulator {
 
   /** Queues a fault; faults are used in the order they were queued. */
   injectFault(fault: Fault): void {
-    this.faults.push({ ...fault, left: fault.times ?? 1 });
+    const times = fault.times ?? 1;
+    if (!Number.isInteger(times) || times < 0) throw new RangeError(`times must be a whole number >= 0 (got ${String(fault.times)})`);
+    // A fault for no request at all has no effect: not even on the order of the faults queued after it.
+    if (times === 0) return;
+    this.faults.push({ ...fault, left: times });
   }
 
   clearFaults(): void {
@@ -316,7 +323,8 @@ export class FinSpaceEmulator {
   }
 
   private takeFault(operation: EmulatedOperation): Fault | undefined {
-    const fault = this.faults.find((f) => f.left > 0 && (!f.operation || f.operation === operation));
+    // Every queued fault has requests left: injectFault queues none without, and a used-up one is dropped below.
+    const fault = this.faults.find((f) => !f.operation || f.operation === operation);
     if (!fault) return undefined;
     fault.left--;
     this.faults = this.faults.filter((f) => f.left > 0);
@@ -357,8 +365,12 @@ export class FinSpaceEmulator {
         return;
       }
       if (fault?.rawBody !== undefined) {
-        this.requests.push({ ...record, status: 200 } as RequestRecord);
-        res.writeHead(200, { 'content-type': 'application/json' }).end(fault.rawBody);
+        const status = fault.status ?? 200;
+        this.requests.push({ ...record, status, ...(fault.errorType ? { errorType: fault.errorType } : {}) } as RequestRecord);
+        const headers: Record<string, string> = { 'content-type': 'application/json' };
+        if (fault.errorType !== undefined) headers['x-amzn-errortype'] = fault.errorType;
+        if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+        res.writeHead(status, headers).end(fault.rawBody);
         return;
       }
       if (fault?.status) {

@@ -229,6 +229,44 @@ describe('transport', () => {
     }
   });
 
+  test('a server that drops the connection in the middle of the body fails that attempt at once, and the retry delivers', async () => {
+    // The first PUT: headers and part of the body are read, then the socket is destroyed without any answer. The
+    // second is accepted. The attempt timeout (5 s) is far longer than the test may take: the first attempt must fail
+    // on the lost connection, not wait for its timeout.
+    const bodies: string[] = [];
+    let requests = 0;
+    const dropping = http.createServer((req, res) => {
+      requests++;
+      if (requests === 1) {
+        req.once('data', () => req.socket.destroy());
+        return;
+      }
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        bodies.push(Buffer.concat(chunks).toString('utf8'));
+        res.writeHead(200).end();
+      });
+    });
+    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', () => resolve()));
+    try {
+      const { port } = dropping.address() as AddressInfo;
+      const patient = { ...fast, attemptTimeoutMs: 5000 };
+      // A body of several KB, so that the first data event is a part of it.
+      const answer = { ...base, Reason: 'r'.repeat(3500) };
+      const started = Date.now();
+      expect(await sendResponse(`http://127.0.0.1:${port}/x`, answer, { deadline: Date.now() + 20_000, policy: patient })).toBe(true);
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(requests).toBe(2);
+      expect(bodies.map((b) => JSON.parse(b))).toEqual([answer]);
+      expect(outcomes()).toHaveLength(1);
+      expect(outcomes()[0]).toMatch(/^[A-Z][A-Z_]+$/);
+    } finally {
+      dropping.closeAllConnections();
+      await new Promise((resolve) => dropping.close(resolve));
+    }
+  }, 5000);
+
   test('what is logged: WARN per refused attempt, ERROR when it gives up or the URL is no URL', async () => {
     receiver.failNext(1);
     await sendResponse(receiver.url('logged'), base, { deadline: Date.now() + 5000, policy: fast });

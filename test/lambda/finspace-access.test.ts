@@ -3,8 +3,8 @@
  * again the refresh margin (5 minutes) before they expire, or at once when FinSpace says they were rejected.
  */
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { FinSpaceAccess } from '../../lambda/finspace-access';
-import { FinSpaceDataServiceError } from '../../lambda/finspace-client';
+import { FinSpaceAccess, type FinSpaceCallError } from '../../lambda/finspace-access';
+import { FinSpaceDataClient, FinSpaceDataServiceError } from '../../lambda/finspace-client';
 import type { RetryRunner } from '../../lambda/retry';
 import { FinSpaceEmulator } from '../../testing/finspace-emulator';
 
@@ -64,6 +64,58 @@ test('the margin and the duration asked for are configurable', async () => {
   clock += 2000;
   await update(a, 'envA');
   expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
+});
+
+describe('an answer without a usable durationInMinutes: the duration asked for is used, and the cache still works', () => {
+  /** Real temporary credentials of envA, fetched outside the FinSpaceAccess under test (one request to the emulator). */
+  async function issued() {
+    const role = new FinSpaceDataClient({
+      region: 'us-east-1',
+      endpoint: emulator.endpoint,
+      credentials: emulator.roleCredentials(ROLE),
+      httpHandler: http,
+    });
+    const { credentials } = await role.getProgrammaticAccessCredentials({ environmentId: 'envA', durationInMinutes: 10 });
+    return credentials!;
+  }
+
+  test.each([
+    ['missing', undefined],
+    ['null', null],
+    ['a string', '10'],
+    ['a word', 'soon'],
+    ['zero', 0],
+    ['negative', -5],
+    ['an object', {}],
+  ])('durationInMinutes %s', async (_name, durationInMinutes) => {
+    const credentials = await issued();
+    emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', rawBody: JSON.stringify({ credentials, durationInMinutes }) });
+    const a = access({ durationInMinutes: 10 });
+    await update(a, 'envA');
+    expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
+    // Within the window (10 minutes asked for, 5 minutes margin): cached, no new credentials.
+    clock += 5 * 60_000 - 1000;
+    await update(a, 'envA', 'DISABLED');
+    expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
+    expect(emulator.count('UpdateUser', 200)).toBe(2);
+    // Inside the margin before the expiry of the duration asked for: refreshed.
+    clock += 2000;
+    await update(a, 'envA');
+    expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(3);
+  });
+
+  test('a usable durationInMinutes in the answer is the one the refresh time follows', async () => {
+    const credentials = await issued();
+    emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', rawBody: JSON.stringify({ credentials, durationInMinutes: 6 }) });
+    const a = access({ durationInMinutes: 10 });
+    await update(a, 'envA');
+    clock += 60_000 - 1000; // 6 minutes answered, 5 minutes margin: fresh for 1 minute
+    await update(a, 'envA', 'DISABLED');
+    expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
+    clock += 2000;
+    await update(a, 'envA');
+    expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(3);
+  });
 });
 
 test('the cache is per environment: each gets its own credentials, acting in it', async () => {
@@ -236,6 +288,41 @@ test('the credentials call and UpdateUser each keep to the timeout the retry loo
     expect(Date.now() - started).toBeLessThan(2000);
     emulator.clearFaults();
   }
+});
+
+describe('the error name a failure tells', () => {
+  const once: RetryRunner = (_operation, attempt) => attempt(2000);
+  const failed = async (fault: Parameters<FinSpaceEmulator['injectFault']>[0]) => {
+    const a = access({ retry: once });
+    await update(a, 'envA'); // credentials cached
+    emulator.injectFault(fault);
+    try {
+      await update(a, 'envA', 'DISABLED');
+    } catch (error) {
+      return error as FinSpaceCallError;
+    }
+    throw new Error('expected a failure');
+  };
+  const where = 'UpdateUser failed for user "u1" in FinSpace environment "envA"';
+
+  test('an unknown name is told as the service sent it, as outside text (it may echo input), with the generic advice', async () => {
+    const error = await failed({ operation: 'UpdateUser', status: 400, rawBody: '{"message":"odd"}', errorType: 'SomethingNewException' });
+    expect([error.code, error.message]).toEqual([
+      'SomethingNewException',
+      `${where}: SomethingNewException: odd. Retry the deployment; report it if it persists.`,
+    ]);
+    expect(error.parts).toContainEqual({ outside: 'SomethingNewException' });
+  });
+
+  test.each([
+    ['an empty x-amzn-ErrorType and a numeric code', 400, '', '{"message":"odd","code":400}', 'Http400Error'],
+    ['an x-amzn-ErrorType that is only a suffix', 409, ':http://internal/', '{"message":"odd"}', 'Http409Error'],
+    ['a namespace without a name', 400, 'aws.finspace#', '{"message":"odd"}', 'Http400Error'],
+  ])("%s: the status-derived name (the library's own word), never an empty one", async (_name, status, errorType, rawBody, expected) => {
+    const error = await failed({ operation: 'UpdateUser', status, rawBody, errorType });
+    expect([error.code, error.message]).toEqual([expected, `${where}: ${expected}: odd. Retry the deployment; report it if it persists.`]);
+    expect(error.parts).toContain(expected);
+  });
 });
 
 test('a service error without a request id is told without one', async () => {

@@ -86,6 +86,31 @@ test('the error name comes from x-amzn-ErrorType (without its suffix or namespac
   expect((await failure({ status: 418, body: '' })).name).toBe('Http418Error');
 });
 
+test('an error name that is no string, or leaves no usable name, is skipped for the next source: never a TypeError or an empty name', async () => {
+  // A numeric code (some proxies answer {"code": 503}): a 503 all the same, transient, not a TypeError.
+  const numeric = await failure({ status: 503, body: '{"code":503}' });
+  expect(numeric).toBeInstanceOf(FinSpaceDataServiceError);
+  expect([numeric.name, numeric.$metadata.httpStatusCode, classify(numeric)]).toEqual(['InternalServerException', 503, 'transient']);
+  expect((await failure({ status: 400, body: '{"__type":7,"code":"ConflictException"}' })).name).toBe('ConflictException');
+  expect((await failure({ status: 400, body: '{"__type":{"name":"X"},"code":["Y"]}' })).name).toBe('Http400Error');
+  // An empty header (Node delivers it as ''), or one that is only a suffix or a namespace, gives way to the body.
+  expect((await failure({ status: 409, headers: { 'x-amzn-errortype': '' }, body: '{"code":"ConflictException"}' })).name).toBe(
+    'ConflictException',
+  );
+  expect((await failure({ status: 409, headers: { 'x-amzn-errortype': ':http://internal/' }, body: '{}' })).name).toBe('Http409Error');
+  expect((await failure({ status: 500, headers: { 'x-amzn-errortype': 'com.amazonaws.finspace#' }, body: '{}' })).name).toBe(
+    'InternalServerException',
+  );
+  // A body's name with a line break, or of absurd length, is no name.
+  expect((await failure({ status: 400, body: JSON.stringify({ __type: 'Bad\nName' }) })).name).toBe('Http400Error');
+  expect((await failure({ status: 400, body: JSON.stringify({ code: 'N'.repeat(129) }) })).name).toBe('Http400Error');
+  expect((await failure({ status: 400, body: JSON.stringify({ code: 'N'.repeat(128) }) })).name).toBe('N'.repeat(128));
+  // An unknown name is kept as the service sent it.
+  expect((await failure({ status: 400, headers: { 'x-amzn-errortype': 'SomethingNewException:http://internal/' } })).name).toBe(
+    'SomethingNewException',
+  );
+});
+
 test('message, reason, request id and fault, as the SDK shapes a ServiceException', async () => {
   const error = await failure({
     status: 404,
@@ -117,6 +142,14 @@ test('Retry-After in seconds or as an HTTP date; a bad one is ignored', async ()
   expect((await failure({ status: 429, headers: { 'retry-after': new Date(Date.now() - 60_000).toUTCString() } })).retryAfterMs).toBe(0);
   expect((await failure({ status: 429, headers: { 'retry-after': 'soon' } })).retryAfterMs).toBeUndefined();
   expect((await failure({ status: 429 })).retryAfterMs).toBeUndefined();
+});
+
+test('an empty Retry-After (Node delivers empty headers) is no Retry-After: not 0, not NaN', async () => {
+  for (const value of ['', '   ']) {
+    const error = await failure({ status: 429, headers: { 'retry-after': value } });
+    expect(error.retryAfterMs).toBeUndefined();
+    expect(classify(error)).toBe('throttling');
+  }
 });
 
 test('a success whose body is not a JSON object is a DeserializationError; an empty one is an empty object', async () => {

@@ -3,7 +3,7 @@
  */
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { FinSpaceDataClient, FinSpaceDataServiceError, resolveEndpoint } from '../../lambda/finspace-client';
-import { classify, newRetryStats, retryUntilDeadline, RetryBudgetExhaustedError } from '../../lambda/retry';
+import { classify, DEFAULT_RETRY_POLICY, newRetryStats, retryUntilDeadline, RetryBudgetExhaustedError } from '../../lambda/retry';
 import { FinSpaceEmulator } from '../../testing/finspace-emulator';
 
 const ROLE = 'arn:aws:iam::123456789012:role/handler';
@@ -183,6 +183,21 @@ describe('retryUntilDeadline', () => {
     });
     expect(out.userId).toBe('u1');
     expect(stats).toMatchObject({ attempts: 4, throttled: 3, transient: 0 });
+  });
+
+  test('a 503 whose JSON code is a number ({"code": 503}) is transient and retried, not a TypeError', async () => {
+    const client = await userClient();
+    emulator.injectFault({ operation: 'UpdateUser', status: 503, rawBody: '{"code":503,"__type":503}', times: 2 });
+    const stats = newRetryStats();
+    const fast = { ...DEFAULT_RETRY_POLICY, transientBaseDelayMs: 1, maxDelayMs: 1 };
+    const out = await retryUntilDeadline('UpdateUser', (timeoutMs) => client.updateUser({ userId: 'u1' }, { timeoutMs }), {
+      deadline: Date.now() + 5000,
+      stats,
+      policy: fast,
+    });
+    expect(out.userId).toBe('u1');
+    expect(stats).toMatchObject({ attempts: 3, throttled: 0, transient: 2 });
+    expect(emulator.requests.filter((r) => r.operation === 'UpdateUser').map((r) => r.status)).toEqual([503, 503, 200]);
   });
 
   test('fails a final error at once, without retrying', async () => {

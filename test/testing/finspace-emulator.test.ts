@@ -496,6 +496,45 @@ describe('faults', () => {
     expect((await getUser(emulator.endpoint, admin, 'u1')).status).toBe(200);
   });
 
+  test('times: 0 has no effect at all: never applied, and not in the way of the faults queued after it', async () => {
+    const admin = await adminCredentials();
+    emulator.injectFault({ operation: 'GetUser', status: 500, times: 0 });
+    expect((await getUser(emulator.endpoint, admin, 'u1')).status).toBe(200);
+    emulator.injectFault({ status: 503, times: 0 });
+    emulator.injectFault({ operation: 'GetUser', status: 409 });
+    expect((await getUser(emulator.endpoint, admin, 'u1')).status).toBe(409);
+    expect((await getUser(emulator.endpoint, admin, 'u1')).status).toBe(200);
+    expect(emulator.requests.filter((r) => r.operation === 'GetUser').map((r) => r.status)).toEqual([200, 409, 200]);
+  });
+
+  test.each([[-1], [1.5], [Number.NaN], [Number.POSITIVE_INFINITY]])(
+    'times: %p is refused with a clear error, and queues nothing',
+    async (times) => {
+      const admin = await adminCredentials();
+      expect(() => emulator.injectFault({ status: 500, times })).toThrow(
+        new RangeError(`times must be a whole number >= 0 (got ${times})`),
+      );
+      expect((await getUser(emulator.endpoint, admin, 'u1')).status).toBe(200);
+    },
+  );
+
+  test('a raw body goes with the status, error type and Retry-After asked for (headers exactly as given)', async () => {
+    const admin = await adminCredentials();
+    emulator.injectFault({ operation: 'GetUser', status: 503, rawBody: '{"code":503}', errorType: 'Odd#Name', retryAfterSeconds: 1 });
+    const answer = await getUser(emulator.endpoint, admin, 'u1');
+    expect([answer.status, answer.errorType, answer.headers.get('retry-after'), answer.body]).toEqual([
+      503,
+      'Odd#Name',
+      '1',
+      { code: 503 },
+    ]);
+    expect(emulator.requests.at(-1)).toMatchObject({ operation: 'GetUser', status: 503, errorType: 'Odd#Name' });
+    // An empty error type is sent as an empty header.
+    emulator.injectFault({ operation: 'GetUser', status: 500, rawBody: '', errorType: '' });
+    const empty = await getUser(emulator.endpoint, admin, 'u1');
+    expect([empty.status, empty.headers.get('x-amzn-errortype')]).toEqual([500, '']);
+  });
+
   test('a shared token-bucket rate limit answers 429 beyond its burst, refills at its rate, and can be removed', async () => {
     const admin = await adminCredentials();
     emulator.setRateLimit({ requestsPerSecond: 5, burst: 3 });
