@@ -20,8 +20,9 @@ requireToolchains(['python', 'java', 'maven', 'go'], 'npm run package');
 
 function run(command, args, what) {
   const started = Date.now();
-  // Maven's JVMs would leave their performance-data folder in the OS temp directory.
-  const env = { ...process.env, MAVEN_OPTS: `${process.env.MAVEN_OPTS ?? ''} -XX:-UsePerfData`.trim() };
+  // Every JVM of the Java build (Maven's and those it starts) would leave its performance-data folder in the OS temp
+  // directory.
+  const env = { ...process.env, JAVA_TOOL_OPTIONS: `${process.env.JAVA_TOOL_OPTIONS ?? ''} -XX:-UsePerfData`.trim() };
   const result = spawnSync(command, args, { cwd: root, stdio: 'inherit', env });
   if (result.status !== 0) {
     console.error(`npm run package: ${what} failed (exit ${result.status ?? result.signal}).`);
