@@ -3,10 +3,14 @@
 import { spawnSync } from 'node:child_process';
 
 const TOOLCHAINS = {
-  python: { command: 'python3', args: ['-c', 'import venv, ensurepip'], needs: 'Python 3.9 or newer with venv and pip (python3)' },
+  python: {
+    command: 'python3',
+    args: ['-c', 'import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))'],
+    needs: 'Python 3.10 or newer with venv and pip (python3)',
+  },
   java: { command: 'javac', args: ['-version'], needs: 'a JDK 11 or newer (javac)' },
   maven: { command: 'mvn', args: ['-v'], needs: 'Apache Maven 3.6 or newer (mvn)' },
-  go: { command: 'go', args: ['version'], needs: 'Go 1.21 or newer (go)' },
+  go: { command: 'go', args: ['version'], needs: 'Go 1.25 or newer (go)' },
 };
 
 /** The names (keys of TOOLCHAINS) of the toolchains that do not run here. */
