@@ -11,6 +11,7 @@ import type { UpdateUserInput } from './finspace-client';
 import type { CallPurpose } from './lifecycle';
 import { log } from './log';
 import { errorNamePart } from './outside-text';
+import { isRecord } from './properties';
 import type { RetryStats } from './retry';
 
 /** The value of every audit line's `audit` field. */
@@ -86,7 +87,7 @@ export function writeAudit(trail: AuditTrail, end: AuditOutcome): void {
   if (trail.written) return;
   trail.written = true;
   const { envelope } = trail;
-  const properties = (trail.properties !== null && typeof trail.properties === 'object' ? trail.properties : {}) as Record<string, unknown>;
+  const properties = isRecord(trail.properties) ? trail.properties : {};
   // A success CloudFormation never got is no success for the stack: it waits, then fails the resource.
   log(end.outcome === 'SUCCESS' && end.delivered ? 'INFO' : 'ERROR', {
     message:

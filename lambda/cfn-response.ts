@@ -4,7 +4,7 @@
  * logged or put in an error message (it is a credential for the stack's answer).
  */
 import type * as http from 'node:http';
-import { head, longestFittingPrefix } from './fit';
+import { longestPrefixWithin } from './fit';
 import { log } from './log';
 import { retryUntilDeadline, type RetryPolicy } from './retry';
 
@@ -47,10 +47,7 @@ export function serializeResponse(response: CustomResourceResponse): string {
   const body = JSON.stringify(response);
   if (Buffer.byteLength(body) <= MAX_RESPONSE_BYTES || !response.Reason) return body;
   const withReason = (reason: string) => JSON.stringify({ ...response, Reason: `${reason}${TRUNCATED}` });
-  const reason = longestFittingPrefix(
-    head(response.Reason, 2 * MAX_RESPONSE_BYTES),
-    (prefix) => Buffer.byteLength(withReason(prefix)) <= MAX_RESPONSE_BYTES,
-  );
+  const reason = longestPrefixWithin(response.Reason, MAX_RESPONSE_BYTES, (prefix) => Buffer.byteLength(withReason(prefix)));
   return withReason(reason);
 }
 

@@ -6,6 +6,7 @@
 import { RESOURCE_TYPE, STACK_ID_ENV } from '../lib/handler-contract';
 import type { CustomResourceEvent } from './cfn-response';
 import { unknownRequestType } from './lifecycle';
+import { isRecord } from './properties';
 
 const REQUEST_TYPES = new Set(['Create', 'Update', 'Delete']);
 const REQUIRED_FIELDS = ['RequestType', 'ResponseURL', 'StackId', 'RequestId', 'LogicalResourceId', 'ResourceType'] as const;
@@ -19,10 +20,6 @@ export interface Envelope {
   readonly LogicalResourceId?: string;
   readonly ResourceType?: string;
   readonly PhysicalResourceId?: string;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
 function stringAt(raw: Record<string, unknown>, field: string): string | undefined {

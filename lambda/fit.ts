@@ -29,10 +29,17 @@ export function jsonBytes(value: unknown): number {
   return Buffer.byteLength(JSON.stringify(value) ?? '');
 }
 
+/**
+ * The longest start of `text` whose rendering (`bytesOf`, the size of what is sent or logged with it) takes at most
+ * `maxBytes`. Only the first 2 × maxBytes code units are tried: no more than maxBytes code points can fit, each
+ * taking a byte at least and two code units at most.
+ */
+export function longestPrefixWithin(text: string, maxBytes: number, bytesOf: (prefix: string) => number): string {
+  return longestFittingPrefix(head(text, 2 * maxBytes), (prefix) => bytesOf(prefix) <= maxBytes);
+}
+
 /** `text` itself when its JSON form fits in `maxBytes`, else the longest prefix that fits with `mark` after it. */
 export function clipToJsonBytes(text: string, maxBytes: number, mark = '…'): string {
   if (jsonBytes(text) <= maxBytes) return text;
-  // No more than maxBytes code points can fit: each takes a byte at least, and two code units at most.
-  const candidate = head(text, 2 * maxBytes);
-  return `${longestFittingPrefix(candidate, (prefix) => jsonBytes(`${prefix}${mark}`) <= maxBytes)}${mark}`;
+  return `${longestPrefixWithin(text, maxBytes, (prefix) => jsonBytes(`${prefix}${mark}`))}${mark}`;
 }

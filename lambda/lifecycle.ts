@@ -46,6 +46,11 @@ export function certainlyNotApplied(error: unknown): boolean {
   return name === 'RetryBudgetExhaustedError' && typeof lastStatus === 'number' && lastStatus >= 400 && lastStatus < 500;
 }
 
+/** A user that no longer exists: applying onDelete settings to it is done. */
+function isUserGone(error: unknown): boolean {
+  return (error as { code?: unknown } | undefined)?.code === 'ResourceNotFoundException';
+}
+
 /**
  * Why an UpdateUser is sent: the settings (Create, Update), the onDelete settings (Delete), or the old properties'
  * onDelete settings in the environment an Update moved away from. Each has its own idempotency token.
@@ -148,7 +153,7 @@ async function leavePreviousEnvironment(event: CustomResourceEvent, request: Use
       'previous-environment',
     );
   } catch (error) {
-    if ((error as { code?: string }).code === 'ResourceNotFoundException') return;
+    if (isUserGone(error)) return;
     const from = JSON.stringify(previous.environmentId);
     const to = JSON.stringify(request.environmentId);
     throw new ComposedError(
@@ -192,8 +197,7 @@ async function remove(event: CustomResourceEvent, api: UserSettingsApi): Promise
       'on-delete',
     );
   } catch (error) {
-    if ((error as { code?: string }).code === 'ResourceNotFoundException') return done;
-    throw error;
+    if (!isUserGone(error)) throw error;
   }
   return done;
 }

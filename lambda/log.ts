@@ -5,7 +5,7 @@
  * Insights sees its fields as message.<field>; a string would stay one opaque string. Elsewhere (text format, the
  * local runner, tests) the object is written as one line of JSON.
  */
-import { clipToJsonBytes, head, jsonBytes, longestFittingPrefix } from './fit';
+import { clipToJsonBytes, jsonBytes, longestPrefixWithin } from './fit';
 
 /** No line the handler writes is longer. */
 export const MAX_LOG_LINE_BYTES = 4096;
@@ -31,7 +31,7 @@ function withFittingReason(record: LogRecord, maxBytes: number): LogRecord | und
   if (typeof record.reason !== 'string') return undefined;
   const cut = (reason: string) => ({ ...record, reason: `${reason} [truncated]` });
   if (jsonBytes(cut('')) > maxBytes) return undefined;
-  return cut(longestFittingPrefix(head(record.reason, 2 * maxBytes), (reason) => jsonBytes(cut(reason)) <= maxBytes));
+  return cut(longestPrefixWithin(record.reason, maxBytes, (reason) => jsonBytes(cut(reason))));
 }
 
 /**

@@ -39,7 +39,8 @@ function readSettings(source: Record<string, unknown>, prefix: string, problems:
   return settings;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+/** A JSON object (not null, not an array): the only shape properties and envelopes may take. */
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 

@@ -15,6 +15,7 @@ import { codePointLength, isSensitive, SETTING_FIELDS } from '../lib/finspace-ru
 import { ON_DELETE_PROPERTY } from '../lib/handler-contract';
 import { head } from './fit';
 import type { ReasonPart } from './outside-text';
+import { isRecord } from './properties';
 
 /** What replaces a name found in outside text. */
 export const REDACTED = '(redacted)';
@@ -33,10 +34,6 @@ export const WITHHELD_NOTE =
   ` Text from outside this library (the service's messages, request ids and error names, network errors) is ${WITHHELD} ` +
   `because a first or last name of the request is shorter than ${MIN_SEARCHED_NAME} characters (or longer than ${MAX_SEARCHED_NAME}), ` +
   'too short to remove from it safely; the log stream has nothing more either.';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object';
-}
 
 /** A name as it is searched for: in NFC, without the spaces around it (a service may echo it trimmed). */
 const asSearched = (name: string) => name.normalize('NFC').trim();

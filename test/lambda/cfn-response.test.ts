@@ -256,7 +256,8 @@ describe('transport', () => {
       const answer = { ...base, Reason: 'r'.repeat(3500) };
       const started = Date.now();
       expect(await sendResponse(`http://127.0.0.1:${port}/x`, answer, { deadline: Date.now() + 20_000, policy: patient })).toBe(true);
-      expect(Date.now() - started).toBeLessThan(1000);
+      // Far below the 5 s attempt timeout it would wait out if the dropped connection went unnoticed.
+      expect(Date.now() - started).toBeLessThan(2500);
       expect(requests).toBe(2);
       expect(bodies.map((b) => JSON.parse(b))).toEqual([answer]);
       expect(outcomes()).toHaveLength(1);

@@ -338,7 +338,7 @@ describe('which UpdateUser attempts may have been applied (onUncertainAttempt)',
   /** One UpdateUser (the credentials fetched first), the fault on its first attempt; how many attempts were uncertain. */
   async function uncertainAttempts(fault: Parameters<FinSpaceEmulator['injectFault']>[0]): Promise<number> {
     let uncertain = 0;
-    const a = access({ retry: (operation, attempt) => attempt(300) });
+    const a = access({ retry: (operation, attempt) => attempt(1000) });
     await a.updateUser('envA', { userId: 'u1', apiAccess: 'DISABLED' }, { deadline: Date.now() + 10_000 }); // credentials cached
     emulator.injectFault(fault);
     await a
@@ -352,7 +352,7 @@ describe('which UpdateUser attempts may have been applied (onUncertainAttempt)',
     ['a 503', { operation: 'UpdateUser', status: 503 }],
     ['a 200 whose body is not JSON', { operation: 'UpdateUser', rawBody: '<html>' }],
     ['a lost connection', { operation: 'UpdateUser', reset: true }],
-    ['no answer within the attempt timeout', { operation: 'UpdateUser', delayMs: 2000 }],
+    ['no answer within the attempt timeout', { operation: 'UpdateUser', delayMs: 3000 }],
   ] as const)('%s may have been applied', async (_name, fault) => {
     expect(await uncertainAttempts(fault)).toBe(1);
   });

@@ -8,7 +8,7 @@ import * as fc from 'fast-check';
 import type { FinSpaceAccess } from '../../lambda/finspace-access';
 import { createHandler } from '../../lambda/handler';
 import { ResponseReceiver } from '../../testing/response-receiver';
-import { analystProperties, lambdaContext } from '../support/harness';
+import { analystProperties, captureConsole, lambdaContext } from '../support/harness';
 import { receiverOrigin } from './deployed-environment';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Fuzz/1';
@@ -25,9 +25,7 @@ afterAll(() => receiver.close());
 beforeEach(() => {
   lines = [];
   updates = 0;
-  spies = (['log', 'info', 'warn', 'error'] as const).map((m) =>
-    jest.spyOn(console, m).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))),
-  );
+  spies = captureConsole(lines);
 });
 afterEach(() => spies.forEach((s) => s.mockRestore()));
 

@@ -6,8 +6,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-
-const ROOT = path.join(__dirname, '..', '..');
+import { ROOT } from '../support/pack';
 
 test.each([
   ['npm run test:languages', 'test-languages.mjs', ['--no-package']],

@@ -85,6 +85,13 @@ export interface EventInit {
   requestId?: string;
 }
 
+/** Sends every console line (log, info, warn, error) to `lines` instead of the terminal; restore the spies after. */
+export function captureConsole(lines: string[]): jest.SpyInstance[] {
+  return (['log', 'info', 'warn', 'error'] as const).map((method) =>
+    jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))),
+  );
+}
+
 export class Harness {
   static async start(users: EmulatedUser[] = defaultUsers()): Promise<Harness> {
     const emulator = await FinSpaceEmulator.start({ environments: { [ENVIRONMENT_ID]: users } });
@@ -101,11 +108,7 @@ export class Harness {
     readonly receiver: ResponseReceiver,
   ) {
     Object.assign(process.env, { ...emulator.lambdaEnvironment(HANDLER_ROLE_ARN), FINSPACE_HANDLER_ROLE_ARN: HANDLER_ROLE_ARN });
-    for (const method of ['log', 'info', 'warn', 'error'] as const) {
-      this.spies.push(
-        jest.spyOn(console, method).mockImplementation((...args: unknown[]) => void this.logs.push(args.map(String).join(' '))),
-      );
-    }
+    this.spies = captureConsole(this.logs);
   }
 
   event(init: EventInit) {

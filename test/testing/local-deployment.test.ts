@@ -294,6 +294,12 @@ describe('the audit trail', () => {
     } finally {
       await logged.close();
     }
+    // The query as the README gives it: the audit mark, then each purpose's environment and user.
+    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
+    expect(readme).toContain('| filter message.audit = "FinSpaceUserSettings"\n');
+    for (const p of ['apply', 'onDelete', 'previousEnvironment']) {
+      expect(readme).toContain(`(message.sent.${p}.environmentId = "E" and message.sent.${p}.userId = "U")`);
+    }
     const [E, U] = [FIXTURE_ENVIRONMENT, FIXTURE_USERS.analyst];
     // filter message.audit = "FinSpaceUserSettings" and (message.sent.<purpose>.environmentId = E and ...userId = U) for each purpose
     const found = lines
