@@ -5,10 +5,11 @@
  *
  * In outside text a name is removed in any case (Ünal, ÜNAL, ünal), JSON-escaped (\u00dcnal, with \" or \\ for quotes
  * and backslashes) or URL-encoded (%C3%9Cnal, %25C3%259Cnal twice over, + for a space), composed or decomposed (NFC Ü,
- * NFD U and U+0308, so U\u0308nal too), each character in any of these forms. What is removed is the whole run of
- * letters, digits and marks around each occurrence, so the rest of a word does not give the name away by its context
- * (name "Ada": "metadata" becomes "(redacted)", not "met(redacted)ta"). A name shorter than 3 code points cannot be
- * removed safely (it is inside too many words, and what is left around it would point at it), nor can one longer than
+ * NFD U and U+0308, so U\u0308nal too, or in part: 가 and an escaped U+11AB for 간), each character in any of these
+ * forms. What is removed is the whole run of letters, digits and marks around each occurrence, so the rest of a word
+ * does not give the name away by its context (name "Ada": "metadata" becomes "(redacted)", not "met(redacted)ta"). A
+ * name shorter than 3 code points cannot be removed safely (it is inside too many words, and what is left around it
+ * would point at it), nor can one longer than
  * any valid name; then all outside text is withheld instead.
  */
 import { codePointLength, isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
@@ -88,6 +89,19 @@ function codePointForms(char: string): string {
 }
 
 /**
+ * The spellings of a character that text normalized to NFC around an escaped part can hold: composed, decomposed,
+ * and each prefix of the decomposition composed with the rest decomposed (Hangul 간 as 가 and an escaped U+11AB, ǖ as
+ * ü and an escaped U+0304), since NFC composes only the literal characters before the escape.
+ */
+function canonicalSpellings(char: string): string[] {
+  const decomposed = Array.from(char.normalize('NFD'));
+  const spellings: string[] = [];
+  for (let composedLength = 1; composedLength <= decomposed.length; composedLength++)
+    spellings.push(decomposed.slice(0, composedLength).join('').normalize('NFC') + decomposed.slice(composedLength).join(''));
+  return spellings;
+}
+
+/**
  * A name in any case and any of the forms above, character by character (so mixed forms match too), each character
  * composed or decomposed (an escaped or encoded echo is not normalized with the text around it).
  */
@@ -95,10 +109,8 @@ function namePattern(name: string): RegExp {
   const perCodePoint = Array.from(name).map((char) => {
     const variants = new Set<string>();
     // Case variants that simple case folding misses (ß and SS, ǅ and Ǆ): each spelled out, in NFC and in NFD.
-    for (const variant of [char, char.toLowerCase(), char.toUpperCase(), char.toUpperCase().toLowerCase()]) {
-      variants.add(variant.normalize('NFC'));
-      variants.add(variant.normalize('NFD'));
-    }
+    for (const variant of [char, char.toLowerCase(), char.toUpperCase(), char.toUpperCase().toLowerCase()])
+      for (const spelling of canonicalSpellings(variant)) variants.add(spelling);
     return `(?:${[...variants].map((variant) => Array.from(variant).map(codePointForms).join('')).join('|')})`;
   });
   // A lookahead, so that overlapping occurrences (of this name or of another) are all found.

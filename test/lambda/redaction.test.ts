@@ -77,6 +77,16 @@ describe('outside text: every form of a name is removed', () => {
     ],
     ['a composed name echoed decomposed and URL-encoded', 'user=Jose%CC%81+Mari%CC%81a', ['José María'], 'user=(redacted)'],
     ['a name decomposed into Hangul jamo', '\\u1100\\u1161\\u11ab is taken', ['간'], '(redacted) is taken'],
+    // Literal characters before an escaped one compose with each other only: the syllable 가, then an escaped final jamo.
+    ['a Hangul syllable composed in part', '가\\u11ab and 가%E1%86%AB', ['간'], '(redacted) and (redacted)'],
+    [
+      'a letter composed in part (ü, then an escaped macron)',
+      'Lu\u0308\\u0304 and L\u00fc%CC%84',
+      ['L\u01d6'],
+      '(redacted) and (redacted)',
+    ],
+    // Found by the property through the handler: a decomposed name, each character echoed in a form of its own.
+    ['mixed forms of a decomposed name', 'N"-\u00e7\\u0065%52%65\u0300qo\uac00\\u11ab%6D%43', ['N"-çeRèqo간mC'], '(redacted)'],
     ['an astral character', '😀ann and \\ud83d\\ude00ANN and %F0%9F%98%80Ann', ['😀Ann'], '(redacted) and (redacted) and (redacted)'],
     ['overlapping names', 'Annabelle', ['Anna', 'belle', 'nab'], '(redacted)'],
     [
