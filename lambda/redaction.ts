@@ -9,8 +9,7 @@
  * forms. What is removed is the whole run of letters, digits and marks around each occurrence, so the rest of a word
  * does not give the name away by its context (name "Ada": "metadata" becomes "(redacted)", not "met(redacted)ta"). A
  * name shorter than 3 code points cannot be removed safely (it is inside too many words, and what is left around it
- * would point at it), nor can one longer than
- * any valid name; then all outside text is withheld instead.
+ * would point at it), nor can one longer than any valid name; then all outside text is withheld instead.
  */
 import { codePointLength, isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
 import { ON_DELETE_PROPERTY } from '../lib/handler-contract';
