@@ -54,6 +54,18 @@ test('credentials are fetched again 5 minutes before they expire, not earlier', 
   expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
 });
 
+test('by default the credentials asked for last 60 minutes, and are fetched again 5 minutes before they expire', async () => {
+  const a = access();
+  await update(a, 'envA');
+  // The emulator answers the duration asked for (and refuses more than 60): so the refresh follows what was sent.
+  clock += 55 * 60_000 - 1000; // 54 min 59 s: 5 min 1 s left
+  await update(a, 'envA', 'DISABLED');
+  expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(1);
+  clock += 2000;
+  await update(a, 'envA');
+  expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
+});
+
 test('the margin and the duration asked for are configurable', async () => {
   const a = access({ durationInMinutes: 2, refreshMarginMs: 30_000 });
   await update(a, 'envA');
