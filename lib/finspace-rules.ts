@@ -15,14 +15,9 @@ export const USER_TYPE_VALUES = ['SUPER_USER', 'APP_USER'] as const;
 export const API_ACCESS_VALUES = ['ENABLED', 'DISABLED'] as const;
 
 /** The UpdateUser members this project sets, plus the ids that address the call. */
-export type FieldName =
-  'environmentId' | 'userId' | 'type' | 'firstName' | 'lastName' | 'apiAccess' | 'apiAccessPrincipalArn' | 'clientToken';
+export type FieldName = 'environmentId' | 'userId' | 'type' | 'firstName' | 'lastName' | 'apiAccess' | 'apiAccessPrincipalArn';
 
-interface StringRule {
-  readonly kind: 'string';
-  readonly min: number;
-  readonly max: number;
-  readonly pattern?: RegExp;
+interface RuleText {
   /** The rule in words, as an error message states it. */
   readonly rule: string;
   /** What to do about a bad value. */
@@ -31,11 +26,14 @@ interface StringRule {
   readonly sensitive?: boolean;
 }
 
-interface EnumRule {
-  readonly kind: 'enum';
+interface StringRule extends RuleText {
+  readonly min: number;
+  readonly max: number;
+  readonly pattern?: RegExp;
+}
+
+interface EnumRule extends RuleText {
   readonly values: readonly string[];
-  readonly rule: string;
-  readonly hint: string;
 }
 
 type Rule = StringRule | EnumRule;
@@ -48,14 +46,12 @@ export const ROLE_ARN_PATTERN = /^arn:aws[a-z\-]*:iam::\d{12}:role\/?[a-zA-Z_0-9
 
 export const RULES: Readonly<Record<FieldName, Rule>> = {
   environmentId: {
-    kind: 'string',
     min: 1,
     max: 26,
     rule: '1 to 26 characters',
     hint: "Use the FinSpace environment id: the subdomain of the environment's sign-in URL.",
   },
   userId: {
-    kind: 'string',
     min: 1,
     max: 26,
     pattern: NON_BLANK,
@@ -63,13 +59,11 @@ export const RULES: Readonly<Record<FieldName, Rule>> = {
     hint: 'Use the id FinSpace assigned to the existing user (GetUser/ListUsers return it).',
   },
   type: {
-    kind: 'enum',
     values: USER_TYPE_VALUES,
     rule: `one of ${USER_TYPE_VALUES.join(', ')}`,
     hint: 'Use FinSpaceUserType.SUPER_USER or FinSpaceUserType.APP_USER.',
   },
   firstName: {
-    kind: 'string',
     min: 1,
     max: 50,
     pattern: NON_BLANK,
@@ -78,7 +72,6 @@ export const RULES: Readonly<Record<FieldName, Rule>> = {
     hint: 'Give a non-blank name of at most 50 characters, or omit the setting to leave the name unchanged.',
   },
   lastName: {
-    kind: 'string',
     min: 1,
     max: 50,
     pattern: NON_BLANK,
@@ -87,26 +80,16 @@ export const RULES: Readonly<Record<FieldName, Rule>> = {
     hint: 'Give a non-blank name of at most 50 characters, or omit the setting to leave the name unchanged.',
   },
   apiAccess: {
-    kind: 'enum',
     values: API_ACCESS_VALUES,
     rule: `one of ${API_ACCESS_VALUES.join(', ')}`,
     hint: 'Use ApiAccess.ENABLED or ApiAccess.DISABLED.',
   },
   apiAccessPrincipalArn: {
-    kind: 'string',
     min: 20,
     max: 2048,
     pattern: ROLE_ARN_PATTERN,
     rule: `an IAM role ARN of 20 to 2048 characters matching ${ROLE_ARN_PATTERN.source}`,
     hint: 'Pass an IAM role (arn:<partition>:iam::<12-digit account>:role/<name>); IAM users and STS assumed-role ARNs are not accepted.',
-  },
-  clientToken: {
-    kind: 'string',
-    min: 1,
-    max: 128,
-    pattern: NON_BLANK,
-    rule: '1 to 128 characters with at least one non-whitespace character',
-    hint: 'This is an internal idempotency token; report this as a bug.',
   },
 };
 
@@ -141,7 +124,7 @@ export function checkField(field: FieldName, value: unknown, label: string = fie
     return `${label} must be a string, but got ${describeNonString(value)}; FinSpace requires ${rule.rule}. ${rule.hint}`;
   }
   let problem: string | undefined;
-  if (rule.kind === 'enum') {
+  if ('values' in rule) {
     if (!rule.values.includes(value)) problem = 'is not an allowed value';
   } else {
     const length = codePointLength(value);
@@ -152,8 +135,7 @@ export function checkField(field: FieldName, value: unknown, label: string = fie
     }
   }
   if (!problem) return undefined;
-  const sensitive = rule.kind === 'string' && rule.sensitive;
-  return `${label} ${shownValue(value, sensitive)} ${problem}; FinSpace requires ${rule.rule}. ${rule.hint}`;
+  return `${label} ${shownValue(value, rule.sensitive)} ${problem}; FinSpace requires ${rule.rule}. ${rule.hint}`;
 }
 
 /** The settings UpdateUser takes besides the user id (the wire names of the model). */
@@ -163,6 +145,5 @@ export type UserSettings = Partial<Record<SettingField, string>>;
 
 /** Whether a member is one the model marks sensitive (its value must never be echoed). */
 export function isSensitive(field: FieldName): boolean {
-  const rule = RULES[field];
-  return rule.kind === 'string' && rule.sensitive === true;
+  return RULES[field].sensitive === true;
 }

@@ -270,7 +270,7 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
         const url = new URL(props.responseUrlStandIn);
         origin = /^https?:$/.test(url.protocol) ? url.origin : undefined;
       } catch {
-        origin = undefined;
+        // Not a URL at all: no origin.
       }
       if (origin !== props.responseUrlStandIn) {
         throw new Error(
@@ -306,7 +306,9 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
       this.role.addToPrincipalPolicy(
         new iam.PolicyStatement({ sid: 'LambdaVpcNetworkInterfaces', actions: VPC_NETWORK_INTERFACE_ACTIONS, resources: ['*'] }),
       );
-      acknowledgeVpcWildcard(this.role.node.tryFindChild('DefaultPolicy'));
+      // The policy the statement went to: a role's DefaultPolicy, or the Policy an imported role gets (none when the
+      // imported role is immutable).
+      acknowledgeVpcWildcard(this.role.node.tryFindChild('DefaultPolicy') ?? this.role.node.tryFindChild('Policy'));
     }
 
     this.logGroup =

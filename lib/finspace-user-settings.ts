@@ -101,9 +101,8 @@ export interface FinSpaceUserSettingsProps extends FinSpaceUserSettingsValues {
 
 const END_OF_SUPPORT_WARNING_ID = 'finspace-user-settings:FinSpaceEndOfSupport';
 
-/** Once per stack: FinSpace's status, as an acknowledgeable warning (the stack's own metadata says if it has it). */
+/** FinSpace's status, as an acknowledgeable warning: once per stack, as Annotations adds an identical message once. */
 function warnEndOfSupport(stack: Stack): void {
-  if (stack.node.metadata.some((entry) => typeof entry.data === 'string' && entry.data.includes(END_OF_SUPPORT_WARNING_ID))) return;
   Annotations.of(stack).addWarningV2(
     END_OF_SUPPORT_WARNING_ID,
     `This stack applies Amazon FinSpace user settings. ${FINSPACE_STATUS} Deployments fail once the FinSpace Data API endpoint is gone.`,

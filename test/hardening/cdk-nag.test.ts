@@ -6,6 +6,7 @@
 import { App, Aspects, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks, NagSuppressions } from 'cdk-nag';
 import { FinSpaceUserSettings, FinSpaceUserSettingsProvider } from '../../lib';
 import { FinSpaceUserSettingsStack } from '../../bin/example-stack';
@@ -69,4 +70,28 @@ test('a handler in a VPC: only the network-interface wildcard, suppressed on its
       appliesTo: ['Resource::*'],
     },
   ]);
+});
+
+test('an imported handler role in a VPC: the wildcard is suppressed on the policy the role gets; an immutable one gets none', () => {
+  const app = new App();
+  const stack = new Stack(app, 'ImportedInVpc');
+  const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+  NagSuppressions.addResourceSuppressions(vpc, [{ id: 'AwsSolutions-VPC7', reason: 'a VPC made only to host the provider in this test' }]);
+  const role = iam.Role.fromRoleArn(stack, 'HandlerRole', 'arn:aws:iam::123456789012:role/finspace-handler');
+  FinSpaceUserSettingsProvider.getOrCreate(stack, { vpc, role });
+  const { findings, suppressions } = nag(stack);
+  expect(findings).toEqual([]);
+  expect(suppressions.filter((s) => s.id !== 'AwsSolutions-VPC7')).toEqual([
+    {
+      logicalId: stack.getLogicalId(role.node.findChild('Policy').node.defaultChild as CfnElement),
+      id: 'AwsSolutions-IAM5',
+      reason: expect.stringContaining('support no resource-level permissions'),
+      appliesTo: ['Resource::*'],
+    },
+  ]);
+
+  const immutable = new Stack(new App(), 'ImmutableInVpc');
+  const fixed = iam.Role.fromRoleArn(immutable, 'HandlerRole', 'arn:aws:iam::123456789012:role/finspace-handler', { mutable: false });
+  FinSpaceUserSettingsProvider.getOrCreate(immutable, { vpc: new ec2.Vpc(immutable, 'Vpc', { natGateways: 0 }), role: fixed });
+  expect(nag(immutable).suppressions.filter((s) => s.id !== 'AwsSolutions-VPC7')).toEqual([]);
 });
