@@ -183,11 +183,10 @@ export class FinSpaceUserSettings extends Construct {
       const problem = value === undefined ? `${label} is required.` : checkField(field, value, label);
       if (problem) problems.push(problem);
     };
-    const settingsOf = (values: FinSpaceUserSettingsValues | undefined, prefix: string) => {
+    const settingsOf = (values: FinSpaceUserSettingsValues, prefix: string) => {
       const settings: Record<string, unknown> = {};
       for (const [prop, field] of SETTING_PROPS) {
-        const value =
-          prop === 'apiAccessPrincipal' ? principalArn(values?.apiAccessPrincipal, `${prefix}${prop}`, problems) : values?.[prop];
+        const value = prop === 'apiAccessPrincipal' ? principalArn(values.apiAccessPrincipal, `${prefix}${prop}`, problems) : values[prop];
         check(field, value, `${prefix}${prop}`);
         if (value !== undefined) settings[field] = value;
       }
@@ -197,13 +196,14 @@ export class FinSpaceUserSettings extends Construct {
     check('environmentId', props.environmentId, 'environmentId', true);
     check('userId', props.userId, 'userId', true);
     const settings = settingsOf(props, '');
-    const onDelete = props.onDelete === undefined ? undefined : settingsOf(props.onDelete, 'onDelete.');
+    // null (possible from JavaScript and some bindings) is no onDelete, as undefined is.
+    const onDelete = props.onDelete === undefined || props.onDelete === null ? undefined : settingsOf(props.onDelete, 'onDelete.');
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.DESTROY;
     if (removalPolicy !== RemovalPolicy.DESTROY && removalPolicy !== RemovalPolicy.RETAIN) {
       problems.push(
         `removalPolicy ${removalPolicy} is not supported: a custom resource has no snapshot. Use RemovalPolicy.DESTROY or RemovalPolicy.RETAIN.`,
       );
-    } else if (removalPolicy === RemovalPolicy.RETAIN && props.onDelete !== undefined) {
+    } else if (removalPolicy === RemovalPolicy.RETAIN && onDelete !== undefined) {
       problems.push(
         'onDelete cannot apply with removalPolicy RETAIN: CloudFormation sends no Delete for a retained resource. Drop one of the two.',
       );

@@ -3,7 +3,7 @@
  * show, the descriptions the console shows, the warnings (by the id that acknowledges them, with what to do) and the
  * errors (with what to do). Each is a promise: a Sid an SCP or a report refers to, an id in an acknowledgement.
  */
-import { App, CfnParameter, LegacyStackSynthesizer, Stack } from 'aws-cdk-lib';
+import { App, CfnParameter, Lazy, LegacyStackSynthesizer, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -161,4 +161,44 @@ test('an apiAccess that is not one of the enum: the rule and what to do, word fo
   expect(checkField('apiAccess', 'YES')).toBe(
     'apiAccess "YES" is not an allowed value; FinSpace requires one of ENABLED, DISABLED. Use ApiAccess.ENABLED or ApiAccess.DISABLED.',
   );
+});
+
+test('onDelete: null (possible from JavaScript and some bindings) is no onDelete, also with removalPolicy RETAIN', () => {
+  const stack = newStack();
+  new FinSpaceUserSettings(stack, 'A', { environmentId: 'env1', userId: 'u1', onDelete: null as never });
+  new FinSpaceUserSettings(stack, 'B', {
+    environmentId: 'env1',
+    userId: 'u2',
+    onDelete: null as never,
+    removalPolicy: RemovalPolicy.RETAIN,
+  });
+  const resources = Object.values(Template.fromStack(stack).findResources('Custom::FinSpaceUserSettings'));
+  expect(resources.map((r) => Object.keys(r.Properties).sort())).toEqual([
+    ['ServiceTimeout', 'ServiceToken', 'environmentId', 'userId'],
+    ['ServiceTimeout', 'ServiceToken', 'environmentId', 'userId'],
+  ]);
+});
+
+test('a setting that is a token but not a string (possible from JavaScript) is refused: settings are strings', () => {
+  const stack = newStack();
+  const lazy = Lazy.any({ produce: () => 'u1' }) as unknown as string;
+  expect(() => new FinSpaceUserSettings(stack, 'Lazy', { environmentId: 'env1', userId: lazy })).toThrow(
+    /userId must be a string, but got an? object/,
+  );
+});
+
+test('invokeProtection off with a deploying role named: still no resource policy', () => {
+  const stack = newStack();
+  const cloudFormationExecutionRole = iam.Role.fromRoleArn(stack, 'Deployer', `arn:aws:iam::${ACCOUNT}:role/deploy`);
+  FinSpaceUserSettingsProvider.getOrCreate(stack, { invokeProtection: false, cloudFormationExecutionRole });
+  expect(Template.fromStack(stack).findResources('AWS::Lambda::ResourcePolicy')).toEqual({});
+});
+
+test("the resource policy's Deny names the function itself", () => {
+  const stack = newStack();
+  const provider = FinSpaceUserSettingsProvider.getOrCreate(stack);
+  const policy = Object.values(Template.fromStack(stack).findResources('AWS::Lambda::ResourcePolicy'))[0];
+  const fnArn = stack.resolve(provider.function.functionArn);
+  expect(policy.Properties.ResourceArn).toEqual(fnArn);
+  expect(policy.Properties.PolicyDocument.Statement.map((s: { Resource: unknown }) => s.Resource)).toEqual([fnArn]);
 });
