@@ -7,6 +7,12 @@ const base = require('./jest.config');
 /** @type {import('jest').Config} */
 module.exports = {
   ...base,
+  // Properties stop at their first failure: a mutant is killed as soon as one run fails, without shrinking.
+  setupFiles: ['<rootDir>/test/support/fast-check-under-stryker.js'],
+  globalSetup: '<rootDir>/test/global-setup-mutation.js',
+  // Each mutant's run loads only the test files that hold the tests covering it (see the sequencer).
+  setupFilesAfterEnv: ['<rootDir>/test/support/mutation-test-files.js'],
+  testSequencer: '<rootDir>/test/support/mutation-sequencer.js',
   testPathIgnorePatterns: [
     '<rootDir>/test/hardening/fault-matrix.test.ts',
     '<rootDir>/test/hardening/secrets.test.ts',
@@ -16,5 +22,6 @@ module.exports = {
     '<rootDir>/test/bin/',
     '<rootDir>/test/bench/',
     '<rootDir>/test/readme.test.ts',
+    '<rootDir>/test/scripts/',
   ],
 };

@@ -1,13 +1,121 @@
-// `npm run mutate [group ...]`: Stryker over each group (default: all), then mutation/SUMMARY.md from every report.
-import { spawnSync } from 'node:child_process';
+// `npm run mutate [-- [--force | --confirm-only] [group ...]]`: Stryker over each group (default: all), incrementally
+// (only mutants whose code or covering tests changed run again; --force runs them all). Then the group's timeouts run
+// again, on one runner per core with three times the time, to confirm them (only those not confirmed on the same source before;
+// --confirm-only does just that, after a run that stopped before it); then
+// mutation/SUMMARY.md is written from the committed data, and the command fails if a group is below its target.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import {
+  coveringTestsHash,
+  filesOf,
+  GROUPS,
+  incrementalPath,
+  mutantKey,
+  readJson,
+  runsPath,
+  sha256,
+  timeoutsPath,
+} from './mutation-data.mjs';
 
-const groups = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['lambda', 'lib', 'emulator'];
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const force = args.includes('--force');
+const confirmOnly = args.includes('--confirm-only');
+const named = args.filter((a) => !a.startsWith('--'));
+for (const group of named) if (!GROUPS[group]) throw new Error(`unknown group ${group}: one of ${Object.keys(GROUPS).join(', ')}`);
+const groups = named.length > 0 ? named : Object.keys(GROUPS);
+
+/** Runs Stryker, echoing its output; resolves with its exit status and how many results it reused. */
+function stryker(env, extra) {
+  return new Promise((resolve) => {
+    const child = spawn('npx', ['stryker', 'run', ...extra], { stdio: ['inherit', 'pipe', 'inherit'], env: { ...process.env, ...env } });
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      process.stdout.write(chunk);
+      output += chunk;
+    });
+    child.on('close', (status) => {
+      const reused = /(\d+) of (\d+) mutant result\(s\) are reused/.exec(output);
+      resolve({ status, reused: reused ? Number(reused[1]) : 0 });
+    });
+  });
+}
+
+const findMutant = (report, file, key) => report.files[file].mutants.find((m) => mutantKey(file, m) === key);
+const minutes = (since) => Math.round((Date.now() - since) / 60_000);
+let failed = false;
 for (const group of groups) {
   const started = Date.now();
-  const run = spawnSync('npx', ['stryker', 'run'], { stdio: 'inherit', env: { ...process.env, STRYKER_GROUP: group } });
-  console.log(`mutation group ${group}: ${Math.round((Date.now() - started) / 60_000)} min`);
-  // At once, so a group's committed incremental file holds no machine paths even if a later group fails.
+  // The source the run is given (Stryker copies the project when it starts): the summary calls the run stale when a
+  // file of the group (one without mutants too) differs from it, or a file was added or removed.
+  const given = Object.fromEntries(
+    filesOf(root, GROUPS[group].mutate).map((f) => [f, sha256(fs.readFileSync(path.join(root, f), 'utf8'))]),
+  );
+  const run = confirmOnly ? undefined : await stryker({ STRYKER_GROUP: group }, force ? ['--force'] : []);
+  const mainMinutes = minutes(started);
+  // At once, so a group's committed incremental file holds no machine paths even if a later step fails.
   spawnSync(process.execPath, ['scripts/mutation-paths.mjs'], { stdio: 'inherit' });
-  if (run.status !== 0) process.exit(run.status ?? 1);
+  if (run && run.status !== 0) failed = true;
+
+  // The timeouts to confirm: those without a confirmation on the same source of their file and covering tests.
+  const report = readJson(incrementalPath(root, group));
+  if (!report) {
+    console.error(`mutation group ${group}: Stryker wrote no ${path.relative(root, incrementalPath(root, group))}`);
+    process.exit(1);
+  }
+  const before = readJson(timeoutsPath(root, group), {});
+  const confirmations = {};
+  const toRun = new Set();
+  for (const [file, { source, mutants }] of Object.entries(report.files)) {
+    const hash = sha256(source);
+    const known = before[file]?.sha256 === hash ? before[file].results : {};
+    const results = {};
+    for (const mutant of mutants.filter((m) => m.status === 'Timeout')) {
+      const key = mutantKey(file, mutant);
+      const tests = coveringTestsHash(report, mutant);
+      if (known[key]?.tests === tests) results[key] = known[key];
+      else toRun.add(key);
+    }
+    confirmations[file] = { sha256: hash, results };
+  }
+  const confirmStarted = Date.now();
+  if (toRun.size > 0) {
+    console.log(`mutation group ${group}: re-running ${toRun.size} timed-out mutant(s), one runner per core, with three times the time`);
+    const copy = path.join(root, 'reports', 'mutation', `confirm-incremental-${group}.json`);
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    const without = JSON.parse(JSON.stringify(report));
+    for (const [file, entry] of Object.entries(without.files)) entry.mutants = entry.mutants.filter((m) => !toRun.has(mutantKey(file, m)));
+    fs.writeFileSync(copy, JSON.stringify(without));
+    const confirm = await stryker({ STRYKER_GROUP: group, STRYKER_CONFIRM_FILE: path.relative(root, copy) }, []);
+    if (confirm.status !== 0) failed = true;
+    const rerun = readJson(copy);
+    for (const [file, { mutants }] of Object.entries(rerun.files))
+      for (const mutant of mutants) {
+        const key = mutantKey(file, mutant);
+        if (toRun.has(key))
+          confirmations[file].results[key] = { status: mutant.status, tests: coveringTestsHash(report, findMutant(report, file, key)) };
+      }
+    fs.rmSync(copy);
+  }
+  fs.writeFileSync(timeoutsPath(root, group), `${JSON.stringify(confirmations, null, 1)}\n`);
+  const mutantCount = Object.values(report.files).reduce((n, f) => n + f.mutants.filter((m) => m.status !== 'Ignored').length, 0);
+  const runs = readJson(runsPath(root), {});
+  runs[group] = {
+    ...(run
+      ? {
+          date: new Date().toISOString().slice(0, 10),
+          mode: force ? 'full' : 'incremental',
+          minutes: mainMinutes,
+          tested: mutantCount - run.reused,
+          files: given,
+        }
+      : runs[group]),
+    confirmMinutes: minutes(confirmStarted),
+  };
+  fs.writeFileSync(runsPath(root), `${JSON.stringify(runs, null, 1)}\n`);
+  console.log(`mutation group ${group}: ${runs[group].minutes} min, then ${runs[group].confirmMinutes} min re-running timeouts`);
 }
-spawnSync(process.execPath, ['scripts/mutation-summary.mjs'], { stdio: 'inherit' });
+const summary = spawnSync(process.execPath, ['scripts/mutation-summary.mjs'], { stdio: 'inherit' });
+process.exit(failed || summary.status !== 0 ? 1 : 0);

@@ -1,25 +1,40 @@
-// Writes mutation/SUMMARY.md from Stryker's JSON reports (reports/mutation/*.json, one per group): the score per file and per
-// folder, and every surviving mutant with the one-line reason it is left, from mutation/reasons.json (keyed by file,
-// mutator, original and replacement, so that moving code does not lose a reason). A survivor without a reason is
-// listed as one that needs a test.
+// Writes mutation/SUMMARY.md from the committed data of the last runs: each group's Stryker incremental file
+// (mutation/incremental-<group>.json: every mutant, its status, and the source it was run on), the re-run of its
+// timeouts (mutation/timeouts-<group>.json), the runs' dates and times (mutation/runs.json), the reason each survivor
+// is left (mutation/reasons.json) and the numbers the README states with the test that observes each
+// (mutation/pinned-numbers.json). A timeout counts as a kill only when the re-run confirmed it.
+//
+// It fails (exit 1), naming what to do, when the data cannot be trusted: a mutated file changed since its group's run
+// (stale run), a timeout was not re-run, a reason matches no survivor or more than one, a survivor has no reason, a
+// pinned number or its test is gone, or a group is below its target. `--check` also fails when SUMMARY.md differs
+// from what the data gives (test/readme.test.ts runs it). `--root <dir>` reads another tree (the script's own tests).
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  coveringTestsHash,
+  filesOf,
+  groupOf,
+  GROUPS,
+  incrementalPath,
+  mutantKey,
+  oneLine,
+  readJson,
+  runsPath,
+  sha256,
+  timeoutsPath,
+} from './mutation-data.mjs';
 
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const reportDir = path.join(root, 'reports', 'mutation');
-const report = { files: {} };
-for (const name of fs
-  .readdirSync(reportDir)
-  .filter((f) => f.endsWith('.json'))
-  .sort()) {
-  Object.assign(report.files, JSON.parse(fs.readFileSync(path.join(reportDir, name), 'utf8')).files);
-}
-const reasonsPath = path.join(root, 'mutation', 'reasons.json');
-const reasons = fs.existsSync(reasonsPath) ? JSON.parse(fs.readFileSync(reasonsPath, 'utf8')) : {};
-const elapsed = process.argv[2];
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const rootAt = args.indexOf('--root');
+const root = rootAt >= 0 ? path.resolve(args[rootAt + 1]) : path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 
-const UNDETECTED = new Set(['Survived', 'NoCoverage']);
+const problems = [];
+const reasons = readJson(path.join(root, 'mutation', 'reasons.json'), {});
+const pinned = readJson(path.join(root, 'mutation', 'pinned-numbers.json'), []);
+const runs = readJson(runsPath(root), {});
+const reasonUses = new Map(Object.keys(reasons).map((key) => [key, 0]));
 
 function original(source, { start, end }) {
   const lines = source.split('\n').slice(start.line - 1, end.line);
@@ -29,70 +44,150 @@ function original(source, { start, end }) {
   return lines.join('\n');
 }
 
-const oneLine = (text) => {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > 90 ? `${flat.slice(0, 87)}...` : flat;
-};
+const score = (kills, all) => (all === 0 ? 'n/a' : `${(Math.floor((10000 * kills) / all) / 100).toFixed(2)}%`);
+const empty = () => ({ mutants: 0, static: 0, killed: 0, confirmed: 0, unconfirmed: 0, survived: 0, noCoverage: 0 });
+const add = (sum, row) => Object.keys(sum).forEach((k) => (sum[k] += row[k]));
+const counted = (row) => row.killed + row.confirmed + row.unconfirmed + row.survived + row.noCoverage;
 
-const rows = [];
+const groupRows = [];
+const fileRows = [];
 const survivors = [];
-const totals = new Map();
-for (const [file, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
-  const count = (states) => mutants.filter((m) => states.has(m.status)).length;
-  const row = {
-    file,
-    total: mutants.length,
-    killed: count(new Set(['Killed'])),
-    timeout: count(new Set(['Timeout'])),
-    survived: count(new Set(['Survived'])),
-    noCoverage: count(new Set(['NoCoverage'])),
-    ignored: count(new Set(['Ignored'])),
-  };
-  rows.push(row);
-  const group = file.startsWith('testing/') ? file : `${file.split('/')[0]}/`;
-  const sum = totals.get(group) ?? { detected: 0, undetected: 0 };
-  sum.detected += row.killed + row.timeout;
-  sum.undetected += row.survived + row.noCoverage;
-  totals.set(group, sum);
-  for (const m of mutants.filter((x) => UNDETECTED.has(x.status)).sort((a, b) => a.location.start.line - b.location.start.line)) {
-    const from = original(source, m.location);
-    const key = `${file}|${m.mutatorName}|${oneLine(from)}|${oneLine(m.replacement ?? '')}`;
-    survivors.push({ file, m, from, key, reason: reasons[key] });
+for (const [group, { mutate, target, title }] of Object.entries(GROUPS)) {
+  // A group whose run on this source has not been made yet says so (runs.json: "pending", with why) and claims no
+  // score; `npm run mutate -- <group>` replaces it with the run.
+  if (runs[group]?.pending) {
+    groupRows.push({ group, title, target, pending: runs[group].pending });
+    continue;
   }
+  const report = readJson(incrementalPath(root, group));
+  if (!report) {
+    problems.push(`${title}: no run (mutation/incremental-${group}.json is missing). Run: npm run mutate -- ${group}`);
+    continue;
+  }
+  const timeouts = readJson(timeoutsPath(root, group), {});
+  const total = empty();
+  const run = runs[group];
+  // Stale: a file of the group (one without mutants too) added, removed or changed since the source the run was given,
+  // or a test file the run used changed or gone (a test that killed a mutant may no longer).
+  const rerun = `Run: npm run mutate -- ${group}`;
+  const given = run?.files ?? {};
+  const current = filesOf(root, mutate);
+  for (const file of current.filter((f) => given[f] === undefined))
+    problems.push(`stale run: ${file} was not in the ${group} run. ${rerun}`);
+  for (const [file, hash] of Object.entries(given)) {
+    const now = fs.existsSync(path.join(root, file)) ? sha256(fs.readFileSync(path.join(root, file), 'utf8')) : undefined;
+    if (now !== hash) problems.push(`stale run: ${file} changed since the ${group} run. ${rerun}`);
+  }
+  for (const [file, { source }] of Object.entries(report.testFiles ?? {})) {
+    const now = fs.existsSync(path.join(root, file)) ? fs.readFileSync(path.join(root, file), 'utf8') : undefined;
+    if (now !== source) problems.push(`stale run: the test file ${file} changed since the ${group} run. ${rerun}`);
+  }
+  const seen = new Set();
+  for (const [file, { source, mutants }] of Object.entries(report.files).sort(([a], [b]) => a.localeCompare(b))) {
+    if (given[file] !== sha256(source)) problems.push(`stale run: ${file} is not the source the ${group} run was given. ${rerun}`);
+    const confirmedIn = timeouts[file]?.sha256 === sha256(source) ? timeouts[file].results : {};
+    const row = { ...empty(), file };
+    for (const mutant of mutants) {
+      if (mutant.status === 'Ignored' || mutant.status === 'CompileError') continue;
+      row.mutants += 1;
+      if (mutant.static) row.static += 1;
+      const key = mutantKey(file, mutant);
+      if (seen.has(key)) problems.push(`two mutants have the key ${JSON.stringify(key)}: make mutantKey tell them apart`);
+      seen.add(key);
+      let status = mutant.status;
+      if (status === 'Timeout') {
+        const confirmation = confirmedIn[key];
+        const again = confirmation?.tests === coveringTestsHash(report, mutant) ? confirmation.status : undefined;
+        if (again === undefined) problems.push(`timeout not re-run: ${key}. ${rerun}`);
+        status = again === 'Killed' || again === 'Timeout' ? 'Confirmed' : 'Unconfirmed';
+      }
+      if (status === 'Killed') row.killed += 1;
+      else if (status === 'Confirmed') row.confirmed += 1;
+      else if (status === 'Unconfirmed') row.unconfirmed += 1;
+      else if (status === 'Survived') row.survived += 1;
+      else if (status === 'NoCoverage') row.noCoverage += 1;
+      else problems.push(`${key}: status ${status} (a run error). ${rerun}`);
+      if (status === 'Survived' || status === 'NoCoverage' || status === 'Unconfirmed') {
+        if (reasonUses.has(key)) reasonUses.set(key, reasonUses.get(key) + 1);
+        survivors.push({ file, key, mutant, status, from: original(source, mutant.location), reason: reasons[key] });
+      }
+    }
+    fileRows.push(row);
+    add(total, row);
+  }
+  const kills = total.killed + total.confirmed;
+  if (kills < (target / 100) * counted(total))
+    problems.push(`${title} scores ${score(kills, counted(total))}, below its target of ${target}%: add tests for its survivors`);
+  groupRows.push({ group, title, target, total, run, kills });
 }
 
-const score = (d, u) => (d + u === 0 ? 'n/a' : `${(Math.floor((10000 * d) / (d + u)) / 100).toFixed(2)}%`);
+const pendingGroups = new Set(groupRows.filter((row) => row.pending).map((row) => row.group));
+for (const [key, uses] of reasonUses) {
+  // A pending group's reasons wait for its run.
+  if (pendingGroups.has(groupOf(key.split(':')[0]))) continue;
+  if (uses === 0)
+    problems.push(`stale reason: no surviving mutant has the key ${JSON.stringify(key)}; remove it from mutation/reasons.json`);
+  if (uses > 1) problems.push(`ambiguous reason: ${uses} surviving mutants have the key ${JSON.stringify(key)}; give each its own test`);
+}
+for (const s of survivors.filter((x) => !x.reason))
+  problems.push(`survivor without a reason: ${JSON.stringify(s.key)}: add a test, or a reason`);
+
+const readme = fs.existsSync(path.join(root, 'README.md')) ? fs.readFileSync(path.join(root, 'README.md'), 'utf8') : '';
+for (const { number, readme: phrase, test } of pinned) {
+  if (!readme.includes(phrase)) problems.push(`pinned number ${number}: the README no longer says ${JSON.stringify(phrase)}`);
+  const [testFile, title] = test.split(' › ');
+  const testPath = path.join(root, testFile);
+  // The title as a test's own (in quotes right after test( or it(), not merely somewhere in the file.
+  const declared = new RegExp(`\\b(?:test|it)(?:\\.each\\([^)]*\\))?\\(\\s*['"\`]${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"\`]`);
+  if (!fs.existsSync(testPath) || !declared.test(fs.readFileSync(testPath, 'utf8')))
+    problems.push(`pinned number ${number}: no test ${JSON.stringify(test)}`);
+}
+
 const out = [];
+const code = (text) => `\`${oneLine(text).replace(/`/g, "'")}\``;
 out.push('# Mutation testing summary', '');
 out.push(
-  `StrykerJS over \`lib/\`, \`lambda/\` and \`testing/finspace-emulator.ts\` (\`npm run mutate\`), on ${new Date().toISOString().slice(0, 10)}` +
-    `${elapsed ? `, ${elapsed}` : ''}. Score = killed and timed-out mutants over all that ran (survived and no coverage count against it).` +
-    ' Static mutants (module-level constants, which only a run of every test could test) are left out of the run; the constants they would' +
-    " change are pinned by direct tests (the retry policy, the rule table's bounds, the emulator's model).",
+  'StrykerJS (`npm run mutate`) over every statement of `lambda/`, `lib/` and the emulator with its oracles ' +
+    '(`testing/finspace-emulator.ts`, `testing/sigv4.ts`, `testing/response-receiver.ts`), static mutants (module-level ' +
+    'constants) included. A mutant counts as killed when a test failed; a timed-out mutant counts only when a re-run, ' +
+    'on one runner per core with three times the time, timed out or failed again (confirmed). Score = killed and ' +
+    'confirmed over all mutants; survivors, unconfirmed timeouts and mutants no test runs count against it.',
   '',
 );
-out.push('| scope | score | target |', '|---|---|---|');
-const TARGETS = { 'lambda/': '90%', 'lib/': '90%', 'testing/finspace-emulator.ts': '80%' };
-for (const [group, target] of Object.entries(TARGETS)) {
-  const sum = totals.get(group);
+out.push(
+  '| scope | mutants (static) | killed | timed out, confirmed | timed out, not confirmed | survived | no coverage | score | target | run |',
+  '|---|---|---|---|---|---|---|---|---|---|',
+);
+for (const { title, target, total, run, kills, pending } of groupRows) {
+  if (pending) {
+    out.push(`| ${title} | | | | | | | **not measured on this source** | ${target}% | ${pending} |`);
+    continue;
+  }
+  const when = run
+    ? `${run.date}, ${run.mode}: ${run.minutes} min (${run.tested} of ${total.mutants} mutants run), timeouts re-run: ${run.confirmMinutes} min`
+    : 'not recorded';
   out.push(
-    `| \`${group}\` | ${sum ? score(sum.detected, sum.undetected) : '**not measured yet** (no report for this group)'} | ${target} |`,
+    `| ${title} | ${total.mutants} (${total.static}) | ${total.killed} | ${total.confirmed} | ${total.unconfirmed} | ${total.survived} | ` +
+      `${total.noCoverage} | ${score(kills, counted(total))} | ${target}% | ${when} |`,
   );
 }
 out.push(
   '',
-  '| file | mutants | killed | timed out | survived | no coverage | ignored (static) | score |',
+  '| file | mutants (static) | killed | timed out, confirmed | timed out, not confirmed | survived | no coverage | score |',
   '|---|---|---|---|---|---|---|---|',
 );
-for (const r of rows) {
+for (const r of fileRows)
   out.push(
-    `| \`${r.file}\` | ${r.total} | ${r.killed} | ${r.timeout} | ${r.survived} | ${r.noCoverage} | ${r.ignored} | ${score(r.killed + r.timeout, r.survived + r.noCoverage)} |`,
+    `| \`${r.file}\` | ${r.mutants} (${r.static}) | ${r.killed} | ${r.confirmed} | ${r.unconfirmed} | ${r.survived} | ${r.noCoverage} | ` +
+      `${score(r.killed + r.confirmed, counted(r))} |`,
   );
-}
+out.push('', '## Numbers the README states about the handler, and the test that observes each', '');
+out.push('| number | as the README says it | observed by |', '|---|---|---|');
+for (const { number, readme: phrase, test } of pinned) out.push(`| ${number} | ${code(phrase)} | ${code(test)} |`);
 out.push('', `## Surviving mutants (${survivors.length})`, '');
 out.push(
-  'Each with the reason it is left: equivalent (no behaviour can tell it apart) or not worth a test (what it would guard is guarded elsewhere).',
-  '',
+  'Each with its key in `mutation/reasons.json` (file:line:column, mutator, replacement) and the reason it is left: ' +
+    'equivalent (no behaviour can tell it apart) or not worth a test (what it would guard is guarded elsewhere, or cannot happen).',
 );
 let file;
 for (const s of survivors) {
@@ -100,13 +195,22 @@ for (const s of survivors) {
     file = s.file;
     out.push('', `### \`${file}\``, '');
   }
-  const where = `${s.m.location.start.line}:${s.m.location.start.column}`;
-  const status = s.m.status === 'NoCoverage' ? ' (no coverage)' : '';
-  out.push(
-    `- ${where} ${s.m.mutatorName}${status}: \`${oneLine(s.from).replace(/`/g, "'")}\` → \`${oneLine(s.m.replacement ?? '').replace(/`/g, "'")}\`. ${s.reason ?? '**No reason recorded: needs a test.**'}`,
-  );
+  const status = { NoCoverage: ' (no test runs it)', Unconfirmed: ' (timed out, not confirmed by the re-run)' }[s.status] ?? '';
+  out.push(`- ${code(s.key)}${status}, from ${code(s.from)}. ${s.reason ?? '**No reason recorded.**'}`);
 }
-fs.writeFileSync(path.join(root, 'mutation', 'SUMMARY.md'), `${out.join('\n')}\n`);
-const missing = survivors.filter((s) => !s.reason);
-console.log(`mutation/SUMMARY.md: ${rows.length} files, ${survivors.length} survivors, ${missing.length} without a reason`);
-if (missing.length > 0) for (const s of missing) console.log(`  ${JSON.stringify(s.key)}`);
+const summary = `${out.join('\n')}\n`;
+const summaryPath = path.join(root, 'mutation', 'SUMMARY.md');
+if (check) {
+  const committed = fs.existsSync(summaryPath) ? fs.readFileSync(summaryPath, 'utf8') : '';
+  if (committed !== summary) problems.push('mutation/SUMMARY.md is not what the data gives. Run: node scripts/mutation-summary.mjs');
+} else {
+  fs.writeFileSync(summaryPath, summary);
+}
+for (const { title, total, kills, pending } of groupRows)
+  console.log(`${title}: ${pending ? 'not measured on this source' : score(kills, counted(total))}`);
+if (problems.length > 0) {
+  console.error(`mutation data: ${problems.length} problem(s)`);
+  for (const problem of problems) console.error(`  ${problem}`);
+  process.exit(1);
+}
+console.log(`mutation data: ${survivors.length} survivors, each with a reason; every timeout counted was confirmed`);

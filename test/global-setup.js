@@ -5,8 +5,12 @@ const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
-module.exports = async () => {
-  execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build-handler.mjs')], { stdio: 'inherit' });
+const BUNDLE = path.join(__dirname, '..', 'assets', 'finspace-user-settings-handler', 'index.js');
+
+/** `always` for npm test; `if-missing` for mutation testing, which runs jest once per mutant and no test of the bundle. */
+const setup = (build) => async () => {
+  if (build === 'always' || !fs.existsSync(BUNDLE))
+    execFileSync(process.execPath, [path.join(__dirname, '..', 'scripts', 'build-handler.mjs')], { stdio: 'inherit' });
   const root = path.join(__dirname, '..', 'node_modules', '.cache', 'finspace-test-tmp');
   fs.mkdirSync(root, { recursive: true });
   const runDir = fs.mkdtempSync(path.join(root, 'run-'));
@@ -14,3 +18,6 @@ module.exports = async () => {
   // Workers and every child process inherit it; os.tmpdir() reads it.
   process.env.TMPDIR = runDir;
 };
+
+module.exports = setup('always');
+module.exports.setup = setup;

@@ -1,0 +1,87 @@
+// What mutation testing's scripts share (stryker.config.mjs, scripts/mutate.mjs, scripts/mutation-summary.mjs): the
+// groups, what each mutates and the score each must reach; how a mutant is keyed; where each group's data is kept.
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+export const GROUPS = {
+  lambda: { mutate: ['lambda/**/*.ts'], target: 90, title: '`lambda/`' },
+  lib: { mutate: ['lib/**/*.ts'], target: 90, title: '`lib/`' },
+  // The oracles too: the claim "the emulator verifies every request's SigV4 signature" rests on sigv4.ts, and every
+  // answer the handler sends is read by response-receiver.ts.
+  emulator: {
+    mutate: ['testing/finspace-emulator.ts', 'testing/sigv4.ts', 'testing/response-receiver.ts'],
+    target: 80,
+    title: 'the emulator',
+  },
+};
+
+/** Text on one line, with long text cut, as keys and the summary show it. */
+export function oneLine(text) {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > 90 ? `${flat.slice(0, 87)}...` : flat;
+}
+
+/**
+ * A mutant's key in mutation/reasons.json and mutation/timeouts-<group>.json: where it starts and ends, its mutator and
+ * what it puts there (on one line). Moving code changes the key, so a reason has to be looked at again when its code
+ * moves; two mutants with one key make the summary fail.
+ */
+export function mutantKey(file, mutant) {
+  const { start, end } = mutant.location;
+  const replacement = (mutant.replacement ?? '').replace(/\s+/g, ' ').trim();
+  return `${file}:${start.line}:${start.column}-${end.line}:${end.column} ${mutant.mutatorName} ${replacement}`;
+}
+
+/**
+ * A hash of the test files that hold the tests covering a mutant (all test files when coverage does not say, as for a
+ * static mutant): a timeout's confirmation holds while its code and these files are unchanged.
+ */
+export function coveringTestsHash(report, mutant) {
+  const ids = new Set([...(mutant.coveredBy ?? []), ...(mutant.killedBy ?? [])]);
+  const files = Object.entries(report.testFiles ?? {})
+    .filter(([, { tests }]) => mutant.coveredBy === undefined || tests.some((t) => ids.has(t.id)))
+    .sort(([a], [b]) => a.localeCompare(b));
+  return sha256(files.map(([file, { source }]) => `${file}\n${source}`).join('\n'));
+}
+
+/** The files a group's patterns name (`dir/**\/*.ts` or a file), relative to `root`, sorted. */
+export function filesOf(root, patterns) {
+  const files = [];
+  for (const pattern of patterns) {
+    const tree = /^(.*)\/\*\*\/\*\.ts$/.exec(pattern);
+    if (!tree) {
+      files.push(pattern);
+      continue;
+    }
+    const walk = (dir) => {
+      for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+        const child = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) walk(child);
+        else if (entry.name.endsWith('.ts')) files.push(child);
+      }
+    };
+    walk(tree[1]);
+  }
+  return files.sort();
+}
+
+export const sha256 = (text) => createHash('sha256').update(text).digest('hex');
+
+export const incrementalPath = (root, group) => path.join(root, 'mutation', `incremental-${group}.json`);
+export const timeoutsPath = (root, group) => path.join(root, 'mutation', `timeouts-${group}.json`);
+export const runsPath = (root) => path.join(root, 'mutation', 'runs.json');
+
+export function readJson(file, fallback) {
+  return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, 'utf8')) : fallback;
+}
+
+/** The group whose patterns cover `file`, if any. */
+export function groupOf(file) {
+  return Object.keys(GROUPS).find((group) =>
+    GROUPS[group].mutate.some((pattern) => {
+      const tree = /^(.*)\/\*\*\/\*\.ts$/.exec(pattern);
+      return tree ? file.startsWith(`${tree[1]}/`) && file.endsWith('.ts') : file === pattern;
+    }),
+  );
+}
