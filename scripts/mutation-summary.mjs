@@ -132,14 +132,31 @@ for (const [key, uses] of reasonUses) {
 for (const s of survivors.filter((x) => !x.reason))
   problems.push(`survivor without a reason: ${JSON.stringify(s.key)}: add a test, or a reason`);
 
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/**
+ * The titles a test file declares (the string right after `test(`, `it(` or `test.each(...)(`), each as a function that
+ * tells whether a title is it: a template literal's `${...}` stands for any text.
+ */
+function testTitles(source) {
+  const titles = [...source.matchAll(/(?:\btest|\bit|\))\(\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/g)];
+  return titles.map(([, quote, text]) => {
+    const pattern =
+      quote === '`'
+        ? text
+            .split(/\$\{[^}]*\}/)
+            .map(escapeRegExp)
+            .join('.+')
+        : escapeRegExp(text.replace(/\\(.)/g, '$1'));
+    return (title) => new RegExp(`^${pattern}$`).test(title);
+  });
+}
+
 const readme = fs.existsSync(path.join(root, 'README.md')) ? fs.readFileSync(path.join(root, 'README.md'), 'utf8') : '';
 for (const { number, readme: phrase, test } of pinned) {
   if (!readme.includes(phrase)) problems.push(`pinned number ${number}: the README no longer says ${JSON.stringify(phrase)}`);
   const [testFile, title] = test.split(' › ');
   const testPath = path.join(root, testFile);
-  // The title as a test's own (in quotes right after test( or it(), not merely somewhere in the file.
-  const declared = new RegExp(`\\b(?:test|it)(?:\\.each\\([^)]*\\))?\\(\\s*['"\`]${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}['"\`]`);
-  if (!fs.existsSync(testPath) || !declared.test(fs.readFileSync(testPath, 'utf8')))
+  if (!fs.existsSync(testPath) || !testTitles(fs.readFileSync(testPath, 'utf8')).some((matches) => matches(title)))
     problems.push(`pinned number ${number}: no test ${JSON.stringify(test)}`);
 }
 

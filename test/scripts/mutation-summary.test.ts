@@ -226,3 +226,11 @@ test('a group whose run on this source is pending says so, with why, and claims 
   expect(run.out).toContain('`lambda/`: not measured on this source');
   expect(run.written).toContain('| `lambda/` | | | | | | | **not measured on this source** | 90% | a full run takes 2 h here |');
 });
+
+test('a pinned test may be one whose title is a template literal: its ${...} parts stand for any text', () => {
+  fs.writeFileSync(path.join(root, 'test/limit.test.ts'), 'const S = 10;\ntest(`${S} seconds per attempt`, () => {});\n');
+  edit('mutation/pinned-numbers.json', (p) => (p[0].test = 'test/limit.test.ts › 10 seconds per attempt'));
+  expect(summary().out).not.toContain('pinned number');
+  edit('mutation/pinned-numbers.json', (p) => (p[0].test = 'test/limit.test.ts › 10 minutes per attempt'));
+  expect(summary().out).toContain('pinned number 10 s: no test "test/limit.test.ts › 10 minutes per attempt"');
+});
