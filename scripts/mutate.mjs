@@ -100,7 +100,10 @@ for (const group of groups) {
     fs.rmSync(copy);
   }
   fs.writeFileSync(timeoutsPath(root, group), `${JSON.stringify(confirmations, null, 1)}\n`);
-  const mutantCount = Object.values(report.files).reduce((n, f) => n + f.mutants.filter((m) => m.status !== 'Ignored').length, 0);
+  const mutantCount = Object.values(report.files).reduce(
+    (n, f) => n + f.mutants.filter((m) => !['Ignored', 'CompileError', 'RuntimeError'].includes(m.status)).length,
+    0,
+  );
   const runs = readJson(runsPath(root), {});
   runs[group] = {
     ...(run

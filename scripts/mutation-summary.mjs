@@ -88,7 +88,8 @@ for (const [group, { mutate, target, title }] of Object.entries(GROUPS)) {
     const confirmedIn = timeouts[file]?.sha256 === sha256(source) ? timeouts[file].results : {};
     const row = { ...empty(), file };
     for (const mutant of mutants) {
-      if (mutant.status === 'Ignored' || mutant.status === 'CompileError') continue;
+      // As Stryker counts them: ignored mutants and those that broke the run itself (a compile or runtime error) are no score.
+      if (['Ignored', 'CompileError', 'RuntimeError'].includes(mutant.status)) continue;
       row.mutants += 1;
       if (mutant.static) row.static += 1;
       const key = mutantKey(file, mutant);
