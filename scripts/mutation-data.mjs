@@ -16,7 +16,7 @@ export const GROUPS = {
   },
 };
 
-/** Text on one line, with long text cut, as keys and the summary show it. */
+/** Text on one line, with long text cut, as the summary shows code. */
 export function oneLine(text) {
   const flat = text.replace(/\s+/g, ' ').trim();
   return flat.length > 90 ? `${flat.slice(0, 87)}...` : flat;
@@ -45,12 +45,15 @@ export function coveringTestsHash(report, mutant) {
   return sha256(files.map(([file, { source }]) => `${file}\n${source}`).join('\n'));
 }
 
+/** The folder of a `dir/**\/*.ts` pattern, or undefined for a pattern that names one file. */
+const treeOf = (pattern) => /^(.*)\/\*\*\/\*\.ts$/.exec(pattern)?.[1];
+
 /** The files a group's patterns name (`dir/**\/*.ts` or a file), relative to `root`, sorted. */
 export function filesOf(root, patterns) {
   const files = [];
   for (const pattern of patterns) {
-    const tree = /^(.*)\/\*\*\/\*\.ts$/.exec(pattern);
-    if (!tree) {
+    const tree = treeOf(pattern);
+    if (tree === undefined) {
       files.push(pattern);
       continue;
     }
@@ -61,7 +64,7 @@ export function filesOf(root, patterns) {
         else if (entry.name.endsWith('.ts')) files.push(child);
       }
     };
-    walk(tree[1]);
+    walk(tree);
   }
   return files.sort();
 }
@@ -80,8 +83,8 @@ export function readJson(file, fallback) {
 export function groupOf(file) {
   return Object.keys(GROUPS).find((group) =>
     GROUPS[group].mutate.some((pattern) => {
-      const tree = /^(.*)\/\*\*\/\*\.ts$/.exec(pattern);
-      return tree ? file.startsWith(`${tree[1]}/`) && file.endsWith('.ts') : file === pattern;
+      const tree = treeOf(pattern);
+      return tree === undefined ? file === pattern : file.startsWith(`${tree}/`) && file.endsWith('.ts');
     }),
   );
 }

@@ -193,6 +193,11 @@ test('a test file the run used that changed or is gone makes the run stale', () 
     status: 1,
     out: expect.stringContaining('stale run: the test file test/limit.test.ts changed since the lambda run'),
   });
+  fs.rmSync(path.join(root, 'test/limit.test.ts'));
+  expect(summary()).toMatchObject({
+    status: 1,
+    out: expect.stringContaining('stale run: the test file test/limit.test.ts changed since the lambda run'),
+  });
 });
 
 test('a group below its target fails, with its score', () => {
