@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import {
   coveringTestsHash,
   filesOf,
+  forgetStaticSurvivors,
   GROUPS,
   incrementalPath,
   mutantKey,
@@ -43,22 +44,11 @@ function stryker(env, extra) {
   });
 }
 
-/**
- * Stryker reuses a mutant that was not killed unless a test was added to its coverage, but a static mutant has no
- * per-test coverage: a test added to kill one would never run against it. So an incremental run forgets the static
- * mutants that were not killed, and Stryker runs them again (they are few; the killed ones stay reused while the test
- * that killed them is unchanged).
- */
-function forgetStaticSurvivors(group) {
+/** See forgetStaticSurvivors: Stryker then runs the static mutants that were not killed again. */
+function rerunStaticSurvivors(group) {
   const file = incrementalPath(root, group);
   const report = readJson(file);
-  if (!report) return;
-  let forgotten = 0;
-  for (const entry of Object.values(report.files)) {
-    const kept = entry.mutants.filter((m) => !m.static || m.status === 'Killed');
-    forgotten += entry.mutants.length - kept.length;
-    entry.mutants = kept;
-  }
+  const forgotten = report ? forgetStaticSurvivors(report) : 0;
   if (forgotten === 0) return;
   console.log(`mutation group ${group}: ${forgotten} static mutant(s) not killed last time run again`);
   fs.writeFileSync(file, JSON.stringify(report));
@@ -74,7 +64,7 @@ for (const group of groups) {
   const given = Object.fromEntries(
     filesOf(root, GROUPS[group].mutate).map((f) => [f, sha256(fs.readFileSync(path.join(root, f), 'utf8'))]),
   );
-  if (!confirmOnly && !force) forgetStaticSurvivors(group);
+  if (!confirmOnly && !force) rerunStaticSurvivors(group);
   const run = confirmOnly ? undefined : await stryker({ STRYKER_GROUP: group }, force ? ['--force'] : []);
   const mainMinutes = minutes(started);
   // At once, so a group's committed incremental file holds no machine paths even if a later step fails.

@@ -69,6 +69,22 @@ export function filesOf(root, patterns) {
   return files.sort();
 }
 
+/**
+ * Stryker reuses a mutant that was not killed unless a test was added to its coverage, but a static mutant has no
+ * per-test coverage: a test added to kill one would never run against it. So before an incremental run the static
+ * mutants that were not killed are taken out of the incremental report (in place), and Stryker runs them again; the
+ * killed ones stay reused while the test that killed them is unchanged. Returns how many were taken out.
+ */
+export function forgetStaticSurvivors(report) {
+  let forgotten = 0;
+  for (const entry of Object.values(report.files)) {
+    const kept = entry.mutants.filter((m) => !m.static || m.status === 'Killed');
+    forgotten += entry.mutants.length - kept.length;
+    entry.mutants = kept;
+  }
+  return forgotten;
+}
+
 export const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
 export const incrementalPath = (root, group) => path.join(root, 'mutation', `incremental-${group}.json`);
