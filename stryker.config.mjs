@@ -38,8 +38,8 @@ export default {
   incrementalFile: confirm ?? `mutation/incremental-${group}.json`,
   reporters: confirm ? ['progress', 'json'] : ['clear-text', 'progress', 'json'],
   jsonReporter: { fileName: `reports/mutation/${group}${confirm ? '-confirm' : ''}.json` },
-  // Most test time is spent waiting on timers and sockets, so a third runner helps even on two cores.
-  concurrency: confirm ? 2 : 3,
+  // Most test time is spent waiting on timers and sockets, so more runners than cores help (per group, see GROUPS).
+  concurrency: confirm ? 2 : GROUPS[group].concurrency,
   timeoutMS: confirm ? 10000 : 5000,
   timeoutFactor: confirm ? 3 : 1.5,
   // Jest keeps every run's modules in the runner's memory (over a gigabyte after a hundred runs, and slower with it):
