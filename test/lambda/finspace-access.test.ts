@@ -91,17 +91,23 @@ describe('an answer without a usable durationInMinutes: the duration asked for i
     return credentials!;
   }
 
+  // As the answer's JSON spells it (undefined: not in the answer).
   test.each([
     ['missing', undefined],
-    ['null', null],
-    ['a string', '10'],
-    ['a word', 'soon'],
-    ['zero', 0],
-    ['negative', -5],
-    ['an object', {}],
+    ['null', 'null'],
+    ['a string', '"10"'],
+    ['a word', '"soon"'],
+    ['zero', '0'],
+    ['negative', '-5'],
+    ['an object', '{}'],
+    ['beyond any number (1e999 reads as Infinity)', '1e999'],
   ])('durationInMinutes %s', async (_name, durationInMinutes) => {
     const credentials = await issued();
-    emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', rawBody: JSON.stringify({ credentials, durationInMinutes }) });
+    const duration = durationInMinutes === undefined ? '' : `,"durationInMinutes":${durationInMinutes}`;
+    emulator.injectFault({
+      operation: 'GetProgrammaticAccessCredentials',
+      rawBody: `{"credentials":${JSON.stringify(credentials)}${duration}}`,
+    });
     const a = access({ durationInMinutes: 10 });
     await update(a, 'envA');
     expect(emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
@@ -160,9 +166,12 @@ test('rejected credentials are dropped from the cache: the next call fetches fre
 
 test('an answer without complete credentials fails with what to do', async () => {
   emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', rawBody: '{"credentials":{"accessKeyId":"A"}}' });
-  await expect(update(access(), 'envA')).rejects.toThrow(
+  const failure = update(access(), 'envA');
+  await expect(failure).rejects.toThrow(
     'GetProgrammaticAccessCredentials for FinSpace environment "envA" answered without complete credentials; retry the deployment, and report it if it persists.',
   );
+  // The credentials call failed, so UpdateUser was never sent: the lifecycle and the audit line read these.
+  await expect(failure).rejects.toMatchObject({ code: 'InvalidResponse', operation: 'GetProgrammaticAccessCredentials' });
 });
 
 describe('what a failure tells the user to do', () => {

@@ -160,6 +160,8 @@ test('a success whose body is not a JSON object is a DeserializationError; an em
       'UpdateUser answered HTTP 200 with a body that is not a JSON object',
       200,
     ]);
+    // The library's words: never searched for names, never withheld.
+    expect(error.ownMessage).toBe(true);
     expect(classify(error)).toBeUndefined();
   }
   next = { status: 204, body: '' };
@@ -188,4 +190,13 @@ test('the regional endpoint by default (amazonaws.com.cn in China); the attempt 
   });
   next = { status: 200, body: '{"userId":"u1"}', delayMs: 200 };
   await expect(quick.updateUser({ userId: 'u1' }, { timeoutMs: 2000 })).resolves.toEqual({ userId: 'u1' });
+});
+
+test("a message is the body's message or Message when a string; otherwise the library's words, marked as its own", async () => {
+  const fromMessage = await failure({ status: 400, body: '{"Message":"Ada is not allowed"}' });
+  expect([fromMessage.message, fromMessage.ownMessage]).toEqual(['Ada is not allowed', false]);
+  const notAString = await failure({ status: 400, body: '{"Message":42}' });
+  expect([notAString.message, notAString.ownMessage]).toEqual(['UpdateUser answered HTTP 400', true]);
+  const none = await failure({ status: 503, body: '' });
+  expect([none.message, none.ownMessage]).toEqual(['UpdateUser answered HTTP 503', true]);
 });

@@ -67,6 +67,8 @@ test('an event that is not a CloudFormation request is answered FAILED when it h
   const handler = bound();
   await handler({ ResponseURL: receiver.url('junk'), RequestType: 'Create' }, lambdaContext(5000));
   expect(receiver.response('junk')?.Reason).toMatch(/lacks StackId, RequestId, LogicalResourceId, ResourceType/);
+  // What it lacks is answered empty: CloudFormation matches the answer to nothing, and the request times out there.
+  expect(receiver.response('junk')).toMatchObject({ StackId: '', RequestId: '', LogicalResourceId: '' });
   await expect(handler('not an event', lambdaContext(5000))).resolves.toBeUndefined();
   await expect(handler(null, lambdaContext(5000))).resolves.toBeUndefined();
 });

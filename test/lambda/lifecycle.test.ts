@@ -70,6 +70,7 @@ test('physical id on failure: a Create that may have changed the user reports it
   expect(physicalIdOnFailure(event({ RequestType: 'Update', PhysicalResourceId: 'u1' }))).toBe('u1');
   expect(physicalIdOnFailure(event({ RequestType: 'Update', PhysicalResourceId: 'u1' }), 'u2')).toBe('u1');
   expect(physicalIdOnFailure(event({ RequestType: 'Delete', PhysicalResourceId: '' }))).toBe(`${CREATE_FAILED_PREFIX}req-1`);
+  expect(physicalIdOnFailure({ RequestType: 'Create' })).toBe(CREATE_FAILED_PREFIX);
 });
 
 test('an UpdateUser certainly changed nothing only when it was never sent or FinSpace refused it', () => {
@@ -116,7 +117,18 @@ test('an UpdateUser certainly changed nothing only when it was never sent or Fin
     expect([maybe, certainlyNotApplied(failed(maybe))]).toEqual([maybe, false]);
   }
   expect(certainlyNotApplied(undefined)).toBe(false);
+  expect(certainlyNotApplied(null)).toBe(false);
   expect(certainlyNotApplied('ValidationException')).toBe(false);
+  // Only the retry loop's own give-up, after a 4xx that is a number.
+  const lastStatus = (status: unknown, name = 'RetryBudgetExhaustedError') =>
+    certainlyNotApplied(failed({ name, operation: 'UpdateUser', lastError: { $metadata: { httpStatusCode: status } } }));
+  expect([lastStatus(429, 'FinSpaceCallError'), lastStatus(302), lastStatus('429'), lastStatus(499), lastStatus(400)]).toEqual([
+    false,
+    false,
+    false,
+    true,
+    true,
+  ]);
 });
 
 test('a Delete whose onDelete settings are empty sends nothing; one whose properties are broken fails only when onDelete was asked', async () => {
@@ -291,9 +303,12 @@ describe('an Update that changes environmentId', () => {
     const denied = recording((call) =>
       call[2] === 'previous-environment' ? Object.assign(new Error('denied.'), { code: 'AccessDeniedException' }) : undefined,
     );
-    await expect(runLifecycle(e, denied.api)).rejects.toThrow(
-      `environmentId changed from "env1" to "env2": the new settings were applied in "env2", but the old properties' onDelete settings could not be applied to user "u1" in "env1", which the resource leaves: denied. The user in "env1" keeps the settings this resource gave it until that succeeds.`,
+    const failure = await runLifecycle(e, denied.api).catch((error: Error) => error);
+    expect(failure).toBeInstanceOf(Error);
+    expect((failure as Error).message).toBe(
+      `environmentId changed from "env1" to "env2": the new settings were applied in "env2", but the old properties' onDelete settings could not be applied to user "u1" in "env1", which the resource leaves: denied. The user in "env1" keeps the settings this resource gave it until that succeeds. Fix the cause and deploy again; CloudFormation's rollback of this update re-applies the old settings in "env1" and, if the new properties have onDelete, applies those to the user in "env2". To leave the user in "env1" as it is instead, first deploy without onDelete, then change environmentId.`,
     );
+    expect((failure as Error).cause).toMatchObject({ code: 'AccessDeniedException' });
   });
 
   test('old properties that break the rules send nothing to the old environment: they were refused before any call', async () => {

@@ -112,3 +112,28 @@ describe('how a line is written', () => {
     expect(Buffer.byteLength(lambdaLine(record))).toBeLessThanOrEqual(MAX_LOG_LINE_BYTES);
   });
 });
+
+test('other fields are cut in arrays and kept as arrays, null stays null, and a reason that fits after them is kept whole', () => {
+  const record = { message: 'm', list: ['x'.repeat(3000), 'y'.repeat(3000)], nothing: null, reason: 'r'.repeat(1000) };
+  const fitted = fitRecord(record);
+  expect(Array.isArray(fitted.list)).toBe(true);
+  expect((fitted.list as string[]).map((item) => [item[0], Buffer.byteLength(JSON.stringify(item)) <= 512])).toEqual([
+    ['x', true],
+    ['y', true],
+  ]);
+  expect([fitted.nothing, fitted.reason]).toEqual([null, record.reason]);
+});
+
+test('a record without a reason is cut all the same', () => {
+  const fitted = fitRecord({ message: 'm', detail: 'd'.repeat(5000) });
+  expect(Object.keys(fitted)).toEqual(['message', 'detail']);
+  expect(JSON.stringify(fitted).length).toBeLessThanOrEqual(MAX_LOG_RECORD_BYTES);
+});
+
+test('a record of exactly the size is kept as it is; one whose reason can only be emptied keeps the mark', () => {
+  const record = { reason: 'x'.repeat(100) };
+  const exact = Buffer.byteLength(JSON.stringify(record));
+  expect(fitRecord(record, exact)).toBe(record);
+  const room = Buffer.byteLength(JSON.stringify({ reason: ' [truncated]' }));
+  expect(fitRecord(record, room)).toEqual({ reason: ' [truncated]' });
+});

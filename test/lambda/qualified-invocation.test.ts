@@ -63,8 +63,11 @@ describe.each(['$LATEST', '7', 'live'])('invoked through %s', (qualifier) => {
 });
 
 test('the reason says the handler serves only its unqualified function, as CloudFormation invokes it', () => {
-  expect(QUALIFIED_INVOCATION).toContain('invoked through a version or alias');
-  expect(QUALIFIED_INVOCATION).toContain('it serves only its unqualified function, as CloudFormation invokes it');
+  expect(QUALIFIED_INVOCATION).toBe(
+    'The function was invoked through a version or alias (a qualified ARN), whose resource policy is not the one that ' +
+      'says who may invoke the handler: it serves only its unqualified function, as CloudFormation invokes it (the ' +
+      'ServiceToken). Nothing was sent to FinSpace, and nothing was answered.',
+  );
 });
 
 test.each([

@@ -2,11 +2,11 @@
  * Under Stryker, a mutant's run stops at its first failing test: every later test of that mutant's run is skipped,
  * in the same file or the next, and the next mutant's run starts afresh.
  */
-type Event = { name: string; test?: { mode?: string } };
+type CircusEvent = { name: string; test?: { mode?: string } };
 const Environment = require('../support/fail-fast-environment') as {
-  prototype: { handleTestEvent(event: Event, state: unknown): Promise<void> };
+  prototype: { handleTestEvent(event: CircusEvent, state: unknown): Promise<void> };
 };
-const handle = (event: Event) => Environment.prototype.handleTestEvent.call({}, event, {});
+const handle = (event: CircusEvent) => Environment.prototype.handleTestEvent.call({}, event, {});
 const start = async () => {
   const event = { name: 'test_start', test: { mode: undefined as string | undefined } };
   await handle(event);
