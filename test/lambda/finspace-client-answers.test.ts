@@ -18,10 +18,15 @@ interface Scripted {
 let server: http.Server;
 let next: Scripted;
 const seen: Array<{ method: string; url: string; headers: http.IncomingHttpHeaders; body: string }> = [];
+/** How many requests the client closed before their answer was sent. */
+let closedUnanswered = 0;
 
 beforeAll(async () => {
   server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
+    res.on('close', () => {
+      if (!res.writableEnded) closedUnanswered++;
+    });
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       seen.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
@@ -199,4 +204,22 @@ test("a message is the body's message or Message when a string; otherwise the li
   expect([notAString.message, notAString.ownMessage]).toEqual(['UpdateUser answered HTTP 400', true]);
   const none = await failure({ status: 503, body: '' });
   expect([none.message, none.ownMessage]).toEqual(['UpdateUser answered HTTP 503', true]);
+});
+
+test('an error name with spaces around its suffix or namespace is the name alone, so throttling is still throttling', async () => {
+  const error = await failure({ status: 400, headers: { 'x-amzn-ErrorType': 'aws.finspace # ThrottlingException : http://internal/' } });
+  expect([error.name, classify(error)]).toEqual(['ThrottlingException', 'throttling']);
+});
+
+test('a 300 is not a success', async () => {
+  const error = await failure({ status: 300, body: '{"userId":"u1"}' });
+  expect([error.name, error.$metadata.httpStatusCode]).toEqual(['Http300Error', 300]);
+});
+
+test('an attempt abandoned at its timeout closes its connection, rather than leaving it open until the server answers', async () => {
+  next = { status: 200, body: '{"userId":"u1"}', delayMs: 1500 };
+  const before = closedUnanswered;
+  await expect(client().updateUser({ userId: 'u1' }, { timeoutMs: 100 })).rejects.toMatchObject({ name: 'TimeoutError' });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  expect(closedUnanswered).toBe(before + 1);
 });

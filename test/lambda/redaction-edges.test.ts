@@ -4,7 +4,7 @@
  * character are all found; a `+` is a space only where the name has a space; `%uXXXX` stands for one UTF-16 unit;
  * blank names are no names.
  */
-import { namesIn, REDACTED, redactOutside } from '../../lambda/redaction';
+import { mustWithhold, namesIn, REDACTED, redactOutside, WITHHELD_NOTE } from '../../lambda/redaction';
 
 test.each([
   ['a letter outside the BMP (U+10428) right before the name', 'x \u{10428}Ada y', `x ${REDACTED} y`],
@@ -36,4 +36,43 @@ test('%uXXXX (JavaScript escape) stands for one UTF-16 unit: a BMP character, ne
 test('a blank name is no name: nothing to search for', () => {
   expect(namesIn({ ResourceProperties: { firstName: '   ', lastName: '' } })).toEqual([]);
   expect(namesIn({ ResourceProperties: { firstName: ' Ada ', lastName: 'Lovelace' } })).toEqual(['Ada', 'Lovelace']);
+});
+
+test.each([
+  ['a quote', '"', '\\"'],
+  ['a backslash', '\\', '\\\\'],
+  ['a slash', '/', '\\/'],
+  ['a backspace', '\b', '\\b'],
+  ['a form feed', '\f', '\\f'],
+  ['a new line', '\n', '\\n'],
+  ['a carriage return', '\r', '\\r'],
+  ['a tab', '\t', '\\t'],
+])('a name with %s is found JSON-escaped with its short escape', (_case, char, escaped) => {
+  expect(redactOutside(`x Ad${escaped}a y`, [`Ad${char}a`])).toBe(`x ${REDACTED} y`);
+});
+
+test('names that touch are one span; names are searched trimmed; nothing else is taken for a name', () => {
+  expect(redactOutside('Ada-Bob', ['Ada', '-Bob'])).toBe(REDACTED);
+  expect(redactOutside('x Ada y', [' Ada '])).toBe(`x ${REDACTED} y`);
+  expect(redactOutside('Stryker was here', ['Ada'])).toBe('Stryker was here');
+});
+
+test('outside text is cut at 4096 code units with a mark; a name that starts past the cut is not shown as removed', () => {
+  const long = redactOutside('a'.repeat(5000), ['Ada']);
+  expect([long.length, long.endsWith('…')]).toEqual([4097, true]);
+  const atCut = redactOutside(`${'a'.repeat(4095)} Ada`, ['Ada']);
+  expect(atCut).toBe(`${'a'.repeat(4095)} …`);
+});
+
+test('blank names neither are searched nor withhold anything', () => {
+  expect(mustWithhold(['', '   ', 'Ada'])).toBe(false);
+  expect(mustWithhold(['Al'])).toBe(true);
+});
+
+test('the note on withheld text, word for word', () => {
+  expect(WITHHELD_NOTE).toBe(
+    " Text from outside this library (the service's messages, request ids and error names, network errors) is [withheld] " +
+      'because a first or last name of the request is shorter than 3 characters (or longer than 64), too short to remove from ' +
+      'it safely; the log stream has nothing more either.',
+  );
 });
