@@ -64,8 +64,17 @@ for (const group of groups) {
   const given = Object.fromEntries(
     filesOf(root, GROUPS[group].mutate).map((f) => [f, sha256(fs.readFileSync(path.join(root, f), 'utf8'))]),
   );
+  const kept = readJson(incrementalPath(root, group));
   if (!confirmOnly && !force) rerunStaticSurvivors(group);
   const run = confirmOnly ? undefined : await stryker({ STRYKER_GROUP: group }, force ? ['--force'] : []);
+  // A run that stopped before testing (a test failed in Stryker's initial run) wrote no results: the group's data is
+  // put back as it was and nothing is recorded for it.
+  if (run && fs.statSync(incrementalPath(root, group), { throwIfNoEntry: false })?.mtimeMs < started) {
+    if (kept) fs.writeFileSync(incrementalPath(root, group), JSON.stringify(kept));
+    console.error(`mutation group ${group}: Stryker wrote no results (see its output above); nothing recorded`);
+    failed = true;
+    continue;
+  }
   const mainMinutes = minutes(started);
   // At once, so a group's committed incremental file holds no machine paths even if a later step fails.
   spawnSync(process.execPath, ['scripts/mutation-paths.mjs'], { stdio: 'inherit' });
