@@ -32,7 +32,18 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
       ],
       '@typescript-eslint/no-require-imports': 'off',
-      'max-len': ['error', { code: 140, ignoreStrings: true, ignoreTemplateLiterals: true, ignoreRegExpLiterals: true, ignoreUrls: true }],
+      // A Stryker directive keeps its reason on its own line (Stryker reads one line), however long.
+      'max-len': [
+        'error',
+        {
+          code: 140,
+          ignoreStrings: true,
+          ignoreTemplateLiterals: true,
+          ignoreRegExpLiterals: true,
+          ignoreUrls: true,
+          ignorePattern: '^\\s*// Stryker disable next-line ',
+        },
+      ],
     },
   },
   {

@@ -7,7 +7,7 @@ import { GROUPS } from './scripts/mutation-data.mjs';
 const group = process.env.STRYKER_GROUP ?? 'lambda';
 if (!GROUPS[group]) throw new Error(`STRYKER_GROUP must be one of ${Object.keys(GROUPS).join(', ')}`);
 // The re-run that confirms timeouts (scripts/mutate.mjs): an incremental file without the timed-out mutants, so that
-// only they run again, on fewer runners (one per core) with three times the time and twice the margin.
+// only they run again, on fewer runners (one per core) with twice the time (twice the factor and twice the margin).
 const confirm = process.env.STRYKER_CONFIRM_FILE;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

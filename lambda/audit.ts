@@ -64,6 +64,7 @@ export function failedCallResult(error: unknown): string {
   if (operation === 'GetProgrammaticAccessCredentials') return 'not applied: GetProgrammaticAccessCredentials failed';
   // A service error's name is its code; only an error without one (a timeout, a network failure) goes by its own name.
   const named = typeof code === 'string' ? code : name;
+  // Stryker disable next-line ConditionalExpression: Equivalent: a name that is not a string becomes outside text, which is not a string either, so the result is the same sentence.
   const known = typeof named === 'string' ? errorNamePart(named) : undefined;
   if (typeof known === 'string') return known;
   return 'failed with an error the library does not name';

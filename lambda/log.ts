@@ -28,6 +28,7 @@ function clipStrings(value: unknown, maxBytes: number, keep?: string): unknown {
 /** The record with as much of its `reason` as fits in `maxBytes`, or undefined when even none fits. */
 function withFittingReason(record: LogRecord, maxBytes: number): LogRecord | undefined {
   if (jsonBytes(record) <= maxBytes) return record;
+  // Stryker disable next-line ConditionalExpression: Equivalent: a record without a reason that does not fit does not fit with a reason added either, so the next check gives up the same way.
   if (typeof record.reason !== 'string') return undefined;
   const cut = (reason: string) => ({ ...record, reason: `${reason} [truncated]` });
   if (jsonBytes(cut('')) > maxBytes) return undefined;

@@ -43,6 +43,8 @@ function acknowledgeVpcWildcard(policy: IConstruct | undefined): void {
   });
   const validations = (cdk as { Validations?: { of(scope: IConstruct): { acknowledge(a: { id: string; reason: string }): void } } })
     .Validations;
+  // Stryker disable next-line ObjectLiteral: No test runs it, and none can here: `Validations` is a newer aws-cdk-lib API, absent from the version the tests install; where it exists, the call acknowledges the same cdk-nag finding as the metadata written just above it, which a test reads.
+  // Stryker disable next-line StringLiteral: No test runs it, as the mutant before: the newer aws-cdk-lib `Validations` API is absent from the installed version; the cdk-nag metadata above, which a test reads, carries the same acknowledgement.
   validations?.of(resource).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: VPC_WILDCARD_REASON });
 }
 
@@ -264,10 +266,12 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
         `${this.node.path}: timeout is ${timeout.toSeconds()} s; it must be 30 to 900 seconds (Lambda's maximum), so that retries have room to work. Choose a timeout in that range.`,
       );
     }
+    // Stryker disable next-line ConditionalExpression: Equivalent: without a stand-in, `new URL(undefined)` throws, the origin stays undefined, and undefined equals the absent stand-in, so nothing is refused, as when the check is skipped.
     if (props.responseUrlStandIn !== undefined && !Token.isUnresolved(props.responseUrlStandIn)) {
       let origin: string | undefined;
       try {
         const url = new URL(props.responseUrlStandIn);
+        // Stryker disable next-line Regex: Equivalent: a URL protocol ends at its colon, so `^https?:` matches exactly "http:" and "https:", as `^https?:$` does. Also: Equivalent: a URL protocol is a scheme and a colon, so without `^` it matches only a scheme ending in http or https ("xhttp:"), whose origin is "null", which differs from the stand-in and is refused as before.
         origin = /^https?:$/.test(url.protocol) ? url.origin : undefined;
       } catch {
         // Not a URL at all: no origin.

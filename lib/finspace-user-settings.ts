@@ -188,6 +188,7 @@ export class FinSpaceUserSettings extends Construct {
       for (const [prop, field] of SETTING_PROPS) {
         const value = prop === 'apiAccessPrincipal' ? principalArn(values.apiAccessPrincipal, `${prefix}${prop}`, problems) : values[prop];
         check(field, value, `${prefix}${prop}`);
+        // Stryker disable next-line ConditionalExpression: Equivalent: a setting left undefined becomes a property whose value is undefined, and CDK drops undefined values when it renders the template, so the resource (and its onDelete) has the same properties.
         if (value !== undefined) settings[field] = value;
       }
       return settings;

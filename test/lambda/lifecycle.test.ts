@@ -294,6 +294,18 @@ describe('an Update that changes environmentId', () => {
     }
   });
 
+  test('only an Update leaves an environment: a Create sends nothing there, even one made by hand with an old environment and the id', async () => {
+    const { calls, api } = recording();
+    const e = event({
+      RequestType: 'Create',
+      PhysicalResourceId: 'u1',
+      ResourceProperties: props('env2'),
+      OldResourceProperties: props('env1', { apiAccess: 'DISABLED' }),
+    });
+    await runLifecycle(e, api);
+    expect(calls.map((c) => [c[0], c[2]])).toEqual([['env2', 'apply']]);
+  });
+
   test('a user gone from the old environment is done; any other failure fails the Update with what happened and what to do', async () => {
     const gone = recording((call) =>
       call[2] === 'previous-environment' ? Object.assign(new Error('no user'), { code: 'ResourceNotFoundException' }) : undefined,

@@ -15,12 +15,26 @@ test.each([
   ['an emoji (not a letter) right before the name stays', 'x \u{1F600}Ada y', `x \u{1F600}${REDACTED} y`],
   ['a lone low surrogate before the name stays', 'x \uDC00Ada y', `x \uDC00${REDACTED} y`],
   ['a lone high surrogate before the name stays', 'x \uD800Ada y', `x \uD800${REDACTED} y`],
+  ['a lone high surrogate, then a letter, before the name: the letter goes', 'x \uD800aAda y', `x \uD800${REDACTED} y`],
+  ['a lone high surrogate, then a fullwidth letter (a unit above the surrogates)', 'x \uD800\uFF4AAda y', `x \uD800${REDACTED} y`],
 ])('the word around a name, with surrogate pairs: %s', (_case, text, expected) => {
   expect(redactOutside(text, ['Ada'])).toBe(expected);
 });
 
 test('occurrences one character apart are all found (a name of one repeated character)', () => {
   expect(redactOutside('.... end', ['...'])).toBe(`${REDACTED} end`);
+  // U+FFFF is the last unit of the BMP: the search steps one unit past it, not two.
+  expect(redactOutside('\uFFFF'.repeat(4), ['\uFFFF'.repeat(3)])).toBe(REDACTED);
+});
+
+test.each([
+  ['an upper-case letter as a character reference', 'John', 'user J&#79;HN x'],
+  ['the upper case of ß spelled out, as character references', 'Strauß', 'user Strau&#115;&#115; x'],
+  ['the same in hexadecimal', 'Strauß', 'user STRAU&#x53;&#x53; x'],
+  ["a name that is the mutation tool's own filler text", 'Stryker was here!', 'x Stryker was here! y'],
+])('a name is found in any case of each character: %s', (_case, name, text) => {
+  expect(redactOutside(text, [name])).not.toContain(text.split(' ')[1]);
+  expect(redactOutside(text, [name])).toContain(REDACTED);
 });
 
 test('a + stands for a space only where the name has one', () => {

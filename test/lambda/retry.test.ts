@@ -7,6 +7,7 @@ import {
   classify,
   DEFAULT_RETRY_POLICY,
   EndpointUnreachableError,
+  CERTIFICATE_CODES,
   isUnreachable,
   newRetryStats,
   RetryBudgetExhaustedError,
@@ -193,10 +194,47 @@ test('classification: the SDK classifier, with unreachable endpoints apart', () 
   ]) {
     expect([code, classify(networkError(code))]).toEqual([code, 'unreachable']);
   }
-  for (const code of ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EPROTONOSUPPORT'])
+  for (const code of ['ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EPROTONOSUPPORT', 'OUT_OF_MEM', 'XERR_TLS_X', 'ERR_HTTP2_ERROR', 'EPROTO_X'])
     expect([code, isUnreachable(networkError(code))]).toEqual([code, false]);
   expect(isUnreachable({ code: 7 })).toBe(false);
   expect(isUnreachable(undefined)).toBe(false);
+  // Not an error object at all: no class, and no exception from the SDK's classifiers.
+  expect(classify(undefined)).toBeUndefined();
+});
+
+test('every certificate verification failure Node.js reports is unreachable, not final (a wrong endpoint is no bad request)', () => {
+  // OpenSSL's X509 verification errors as Node.js names them, but OUT_OF_MEM.
+  const codes = [
+    'UNABLE_TO_GET_ISSUER_CERT',
+    'UNABLE_TO_GET_CRL',
+    'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+    'UNABLE_TO_DECRYPT_CRL_SIGNATURE',
+    'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+    'CERT_SIGNATURE_FAILURE',
+    'CRL_SIGNATURE_FAILURE',
+    'CERT_NOT_YET_VALID',
+    'CERT_HAS_EXPIRED',
+    'CRL_NOT_YET_VALID',
+    'CRL_HAS_EXPIRED',
+    'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+    'ERROR_IN_CERT_NOT_AFTER_FIELD',
+    'ERROR_IN_CRL_LAST_UPDATE_FIELD',
+    'ERROR_IN_CRL_NEXT_UPDATE_FIELD',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'CERT_CHAIN_TOO_LONG',
+    'CERT_REVOKED',
+    'INVALID_CA',
+    'PATH_LENGTH_EXCEEDED',
+    'INVALID_PURPOSE',
+    'CERT_UNTRUSTED',
+    'CERT_REJECTED',
+    'HOSTNAME_MISMATCH',
+  ];
+  expect([...CERTIFICATE_CODES].sort()).toEqual([...codes].sort());
+  for (const code of codes) expect([code, classify(networkError(code))]).toEqual([code, 'unreachable']);
 });
 
 test('maxAttempts stops the loop before the deadline', async () => {

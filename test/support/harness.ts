@@ -92,6 +92,37 @@ export function captureConsole(lines: string[]): jest.SpyInstance[] {
   );
 }
 
+/**
+ * For tests that build the handler themselves: a fresh ResponseURL stand-in and a console whose lines are kept (not
+ * printed) for each test of the file. Call at the top level of the file.
+ */
+export function receiverEachTest(): { receiver: () => ResponseReceiver; consoleSpies: () => jest.SpyInstance[] } {
+  let receiver: ResponseReceiver;
+  let spies: jest.SpyInstance[];
+  beforeEach(async () => {
+    receiver = await ResponseReceiver.start();
+    spies = (['info', 'warn', 'error'] as const).map((m) => jest.spyOn(console, m).mockImplementation(() => undefined));
+  });
+  afterEach(async () => {
+    spies.forEach((s) => s.mockRestore());
+    await receiver.close();
+  });
+  return { receiver: () => receiver, consoleSpies: () => spies };
+}
+
+/** A Create of the example's analyst that answers `receiver` under `key`. */
+export function createEvent(receiver: ResponseReceiver, key: string, stackId = STACK_ID) {
+  return {
+    RequestType: 'Create',
+    ResponseURL: receiver.url(key),
+    StackId: stackId,
+    RequestId: 'req-1',
+    LogicalResourceId: 'Analyst',
+    ResourceType: 'Custom::FinSpaceUserSettings',
+    ResourceProperties: analystProperties(),
+  };
+}
+
 export class Harness {
   static async start(users: EmulatedUser[] = defaultUsers()): Promise<Harness> {
     const emulator = await FinSpaceEmulator.start({ environments: { [ENVIRONMENT_ID]: users } });
