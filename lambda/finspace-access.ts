@@ -56,6 +56,8 @@ export interface CallContext {
    * unreadable answer): FinSpace may have applied it, whatever the call's final error says.
    */
   readonly onUncertainAttempt?: () => void;
+  /** Called before each UpdateUser attempt is sent; an error it throws ends the call unsent, with that error. */
+  readonly beforeAttempt?: () => void;
 }
 
 /** An answer that refuses the request (4xx, throttling and rejected credentials included): FinSpace did not apply it. */
@@ -112,6 +114,7 @@ export class FinSpaceAccess {
     for (let refreshed = false; ; refreshed = true) {
       try {
         const attempt = async (timeoutMs: number) => {
+          context.beforeAttempt?.();
           try {
             return await client.updateUser(input, { timeoutMs });
           } catch (error) {

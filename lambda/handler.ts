@@ -24,6 +24,7 @@ import { certainlyNotApplied, physicalIdOnFailure, runLifecycle, type LifecycleO
 import { partsOf, type ReasonPart } from './outside-text';
 import { isRecord } from './properties';
 import { namesIn, redactReason } from './redaction';
+import { checkNotOutlived, requestTimes, staleProblem, type RequestTimes } from './request-age';
 import { responseUrlProblem, responseUrlRules, type ResponseUrlRules } from './response-url';
 import { newRetryStats, retryUntilDeadline, type RetryPolicy, type RetryStats } from './retry';
 import { raceTimeout } from './timeout';
@@ -123,8 +124,12 @@ export function createHandler(options: HandlerOptions = {}) {
         : responseUrl
           ? responseUrlProblem(responseUrl, responseUrlRules(options.responseUrls))
           : NO_RESPONSE_URL;
-      if (ignored !== undefined) {
-        writeAudit(trail, { outcome: 'IGNORED', physicalResourceId: envelope.PhysicalResourceId, reason: ignored, delivered });
+      // Nor does a request CloudFormation no longer waits for (Lambda may deliver an event late): acting on it could
+      // undo what came after it.
+      const times = requestTimes(responseUrl!, isRecord(raw.ResourceProperties) ? raw.ResourceProperties.ServiceTimeout : undefined);
+      const refused = ignored ?? staleProblem(times, Date.now());
+      if (refused !== undefined) {
+        writeAudit(trail, { outcome: 'IGNORED', physicalResourceId: envelope.PhysicalResourceId, reason: refused, delivered });
         return;
       }
       const names = namesIn(raw);
@@ -142,7 +147,7 @@ export function createHandler(options: HandlerOptions = {}) {
           const workDeadline = startedAt + remaining - responseReserveMs(remaining);
           const guardAt = workDeadline + Math.min(1000, (answerDeadline - workDeadline) / 2);
           const outcome = await raceTimeout(
-            work(event, finSpace, workDeadline, stats, trail, effects),
+            work(event, finSpace, { deadline: workDeadline, times }, stats, trail, effects),
             guardAt - Date.now(),
             (): WorkResult => ({ error: [GUARD_REASON] }),
           );
@@ -190,7 +195,7 @@ type WorkResult = LifecycleOutcome | { error: readonly ReasonPart[] };
 async function work(
   event: CustomResourceEvent,
   finSpace: () => FinSpaceAccess,
-  deadline: number,
+  { deadline, times }: { deadline: number; times: RequestTimes },
   stats: RetryStats,
   trail: AuditTrail,
   effects: Effects,
@@ -199,6 +204,8 @@ async function work(
     const access = finSpace();
     return await runLifecycle(event, {
       updateUser: async (environmentId, input, purpose) => {
+        // A call not yet sent when CloudFormation stops waiting is not sent at all, nor is any attempt after that.
+        checkNotOutlived(times, Date.now());
         const ended = recordSent(trail, purpose, environmentId, input);
         // Stryker disable next-line ConditionalExpression: Equivalent: what the calls may have changed is read only for a Create's answer, and a Create sends only 'apply' calls.
         const applying = purpose === 'apply';
@@ -207,11 +214,13 @@ async function work(
         let uncertain = false;
         try {
           const output = await access.updateUser(environmentId, input, {
-            deadline,
+            // Retries end when CloudFormation stops waiting, if that comes first.
+            deadline: Math.min(deadline, times.givesUpAt ?? Infinity),
             stats,
             onUncertainAttempt: () => {
               uncertain = true;
             },
+            beforeAttempt: () => checkNotOutlived(times, Date.now()),
           });
           ended('accepted');
           return output;

@@ -7,9 +7,9 @@
  * - Delete: nothing, unless onDelete settings are given; those are applied, and a user that is gone counts as done.
  * - A Create that fails answers the user it may have changed as its physical id (its UpdateUser was sent, and FinSpace
  *   did not say it refused it), so that CloudFormation's rollback Delete applies onDelete there; only a Create that
- *   certainly changed nothing answers a marker, whose Delete never calls FinSpace. A Delete of an id CloudFormation
- *   made up (a Create that never answered, whose UpdateUser may have taken effect) applies onDelete to the user the
- *   properties name.
+ *   certainly changed nothing answers a marker, whose Delete never calls FinSpace. Any other Delete applies onDelete to
+ *   the user the properties name, whatever its physical id (one CloudFormation made up for a Create that never
+ *   answered may look like a user id).
  */
 import { createHash } from 'node:crypto';
 import { checkField } from '../lib/finspace-rules';
@@ -18,6 +18,7 @@ import type { CustomResourceEvent } from './cfn-response';
 import type { UpdateUserInput, UpdateUserOutput } from './finspace-client';
 import { ComposedError, partsOf } from './outside-text';
 import { InvalidPropertiesError, parseProperties, type UserSettingsRequest } from './properties';
+import { OutlivedError } from './request-age';
 
 /** The physical id reported for a Create that certainly changed nothing; a Delete with such an id has nothing to undo. */
 export const CREATE_FAILED_PREFIX = 'finspace-user-settings:create-failed:';
@@ -39,6 +40,7 @@ export const REFUSING_ERRORS: ReadonlySet<string> = new Set([
  */
 export function certainlyNotApplied(error: unknown): boolean {
   if (error === null || typeof error !== 'object') return false;
+  if (error instanceof OutlivedError) return true;
   const { operation, code, name, lastError } = error as { operation?: unknown; code?: unknown; name?: unknown; lastError?: unknown };
   if (operation === 'GetProgrammaticAccessCredentials') return true;
   // Stryker disable next-line ConditionalExpression: Equivalent: a code that is not a string is not in the set of refusing errors either.
@@ -195,7 +197,9 @@ async function remove(event: CustomResourceEvent, api: UserSettingsApi): Promise
     throw error;
   }
   if (!request.onDelete || Object.keys(request.onDelete).length === 0) return done;
-  const userId = madeUp ? request.userId : physicalResourceId;
+  // The settings are revoked for the user the properties name: a successful Create answered that user's id, so any
+  // other physical id (one CloudFormation generated, valid-looking or not) is not certainly a user of this resource.
+  const userId = request.userId;
   try {
     await api.updateUser(
       request.environmentId,

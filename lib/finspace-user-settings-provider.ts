@@ -170,6 +170,9 @@ const ROLE_READ_ACTIONS = ['iam:Get*', 'iam:List*'];
 /** The actions that put a tag on a function or a role, so that no one else can claim the handler's tag value. */
 const TAGGING_ACTIONS = ['lambda:CreateFunction', 'lambda:TagResource', 'iam:CreateRole', 'iam:TagRole'];
 
+/** The shortest maximum event age Lambda allows (MaximumEventAgeInSeconds, 60 to 21600). */
+const MIN_EVENT_AGE_S = 60;
+
 /** The invoke actions the function's own resource policy denies to everyone but the stack's deployer. */
 const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl'];
 
@@ -345,6 +348,10 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
         ...(props.responseUrlStandIn ? { [RESPONSE_URL_STAND_IN_ENV]: props.responseUrlStandIn } : {}),
       },
     });
+    // CloudFormation invokes the function asynchronously, once per request: Lambda must not run an event again (a retry
+    // after an error or timeout) or late (a throttled event is kept up to 6 hours by default), when it could undo what
+    // CloudFormation did since. The handler also refuses any event older than its ServiceTimeout.
+    this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(MIN_EVENT_AGE_S) });
     this.handlerTagValue = `${stack.account}/${stack.region}/${stack.stackName}`;
     for (const resource of [this.function, this.role]) Tags.of(resource).add(HANDLER_TAG_KEY, this.handlerTagValue);
     if (invokeProtection && this.deployingRoleArn) {

@@ -197,6 +197,9 @@ describe('a Delete after a Create that failed or never answered', () => {
 
   test.each([
     ['an id CloudFormation made up', 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F'],
+    // A generated id with the shape of a user id (a short stack name): still not certainly this resource's user.
+    ['a made-up id that looks like a user id', 'ExAnalyst5C91540F1A2B3C4D'],
+    ['another user id', 'uSomeoneElse0000000001'],
     ['no id at all', undefined],
     ['an empty id', ''],
     ['a blank id', '   '],

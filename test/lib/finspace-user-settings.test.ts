@@ -153,6 +153,19 @@ describe('FinSpaceUserSettings template', () => {
     expect(['nodejs22.x', 'nodejs24.x']).toContain(fn.Properties.Runtime);
   });
 
+  test('each event runs once and only while fresh: no asynchronous retries, the shortest maximum event age Lambda allows', () => {
+    const stack = newStack();
+    new FinSpaceUserSettings(stack, 'Settings', { environmentId: ENV, userId: USER });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::Lambda::EventInvokeConfig', 1);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('Handler') },
+      Qualifier: '$LATEST',
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 60,
+    });
+  });
+
   test('provider settings: an existing role, log retention, timeout', () => {
     const stack = newStack();
     const role = new iam.Role(stack, 'MyHandlerRole', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
