@@ -1,11 +1,12 @@
 import * as cdk from 'aws-cdk-lib';
-import { Annotations, ArnFormat, Aws, CfnResource, DefaultStackSynthesizer, Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
+import { ArnFormat, Aws, CfnResource, DefaultStackSynthesizer, Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { handlerBundleDir } from './handler-asset';
+import { HANDLER_TAG_KEY, handlerRolePath, protectInvocation, serviceControlPolicyStatements, warnUnprotected } from './invoke-protection';
 import { RESPONSE_URL_STAND_IN_ENV, ROLE_ARN_ENV, STACK_ID_ENV, URL_SUFFIX_ENV } from './handler-contract';
 
 /** The only IAM action FinSpace's Data API has: everything else is authorized by FinSpace itself. */
@@ -159,29 +160,8 @@ export interface FinSpaceUserSettingsProviderProps {
   readonly invokeProtection?: boolean;
 }
 
-/**
- * What the SCP statements leave to everyone: reading the function and the role. Every other action on them (invoking,
- * admitting others, changing code, configuration, policies, trust or tags, passing or assuming the role, stopping or
- * deleting either) is the deploying role's alone; a list of actions to deny would miss the next one Lambda or IAM adds.
- */
-const HANDLER_READ_ACTIONS = ['lambda:Get*', 'lambda:List*'];
-const ROLE_READ_ACTIONS = ['iam:Get*', 'iam:List*'];
-
-/** The actions that put a tag on a function or a role, so that no one else can claim the handler's tag value. */
-const TAGGING_ACTIONS = ['lambda:CreateFunction', 'lambda:TagResource', 'iam:CreateRole', 'iam:TagRole'];
-
 /** The shortest maximum event age Lambda allows (MaximumEventAgeInSeconds, 60 to 21600). */
 const MIN_EVENT_AGE_S = 60;
-
-/** The invoke actions the function's own resource policy denies to everyone but the stack's deployer. */
-const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl'];
-
-/**
- * The tag the provider puts on its function and its role, valued `<account>/<region>/<stack name>`: what the service
- * control policy statements key on, so they stay true when the stack is deleted and created again (the ARNs change,
- * the value does not), and a stack of the same name in another account or region is another value.
- */
-const HANDLER_TAG_KEY = 'finspace-user-settings:handler-of-stack';
 
 /**
  * The Lambda function behind every FinSpaceUserSettings that uses it, with its role and log group. A stack has
@@ -241,8 +221,10 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
 
   /** The role the resource policy and the SCP statements leave the handler to, when there is one. */
   private readonly deployingRoleArn?: string;
-  /** The value of the tag on the function and the role that the SCP statements match. */
+  /** The value of the tag on the function (and the role) that the SCP's function statement matches. */
   private readonly handlerTagValue: string;
+  /** What the SCP's role statement matches: every role under the provider's path, or the ARN of the role passed in. */
+  private readonly roleResource: string;
 
   /**
    * @param scope the construct to define it in, usually the Stack (where getOrCreate puts the default one)
@@ -294,6 +276,7 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
       props.role ??
       new iam.Role(this, 'Role', {
         assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+        path: handlerRolePath(stack),
         description: 'Applies FinSpace user settings; register it in FinSpace as the API access principal of a user who may manage users',
       });
     this.role.addToPrincipalPolicy(
@@ -353,37 +336,10 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
     // CloudFormation did since. The handler also refuses any event older than its ServiceTimeout.
     this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(MIN_EVENT_AGE_S) });
     this.handlerTagValue = `${stack.account}/${stack.region}/${stack.stackName}`;
+    this.roleResource = props.role ? this.role.roleArn : `arn:${stack.partition}:iam::${stack.account}:role${handlerRolePath(stack)}*`;
     for (const resource of [this.function, this.role]) Tags.of(resource).add(HANDLER_TAG_KEY, this.handlerTagValue);
-    if (invokeProtection && this.deployingRoleArn) {
-      // AWS::Lambda::ResourcePolicy takes Deny statements and global condition keys (AWS::Lambda::Permission takes
-      // neither); a resource policy binds other accounts and service principals too, which no SCP of this account does.
-      new CfnResource(this, 'InvokePolicy', {
-        type: 'AWS::Lambda::ResourcePolicy',
-        properties: {
-          ResourceArn: this.function.functionArn,
-          PolicyDocument: new iam.PolicyDocument({
-            statements: [
-              new iam.PolicyStatement({
-                sid: 'OnlyTheStacksDeployerMayInvoke',
-                effect: iam.Effect.DENY,
-                principals: [new iam.StarPrincipal()],
-                actions: INVOKE_ACTIONS,
-                // A resource policy binds only the resource it is attached to: versions and aliases have their own, so
-                // the handler itself refuses any invocation that is not of the unqualified function, as CloudFormation's is.
-                resources: [this.function.functionArn],
-                conditions: { ArnNotEquals: { 'aws:PrincipalArn': this.deployingRoleArn } },
-              }),
-            ],
-          }),
-        },
-      });
-    } else {
-      Annotations.of(this).addWarningV2(
-        'finspace-user-settings:InvokeProtectionOff',
-        "invokeProtection is off: any principal your IAM policies allow lambda:InvokeFunction on the handler can make it change FinSpace users' settings. " +
-          'Guard the function yourself (see the README, Threat model), or remove invokeProtection: false.',
-      );
-    }
+    if (invokeProtection && this.deployingRoleArn) protectInvocation(this, this.function, this.deployingRoleArn);
+    else warnUnprotected(this);
     this.serviceToken = this.function.functionArn;
     this.serviceTimeout = timeout.plus(Duration.minutes(1));
   }
@@ -393,11 +349,11 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
    * that add one to the function's own resource policy (see the README): to every principal of the account but the
    * deploying role, they deny every action on the function and on its role except reading them (invoking, admitting
    * others, changing code, configuration, policies, trust or tags, passing or assuming the role, stopping or deleting),
-   * and putting the handler's tag value on any other function or role.
+   * creating a role where the handler's role is, and putting the handler's tag value on any other function.
    *
-   * They match the function and the role by the tag `finspace-user-settings:handler-of-stack`, valued
-   * `<account>/<region>/<stack name>`, so they stay true when the stack is recreated. A role you pass in that is not
-   * defined in the stack cannot be tagged by it: tag it yourself (synth warns when you ask for these statements). The
+   * The function is matched by the tag `finspace-user-settings:handler-of-stack`, valued `<account>/<region>/<stack
+   * name>`; the role by its path, `/finspace-user-settings/<region>/<stack name>/` (a role you pass in: by its ARN),
+   * never by a tag, which AWS does not evaluate for iam:PassRole. Both stay true when the stack is recreated. The
    * deploying role must be a CloudFormation service role: a deployment with your own credentials is locked out by
    * them. Output them with `Stack.of(this).toJsonString(...)` and copy the deployed value into the SCP.
    */
@@ -409,37 +365,10 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
           'so service control policy statements would lock everyone out. Pass cloudFormationExecutionRole: the role CloudFormation deploys the stack with.',
       );
     }
-    if (!(this.role instanceof iam.Role)) {
-      Annotations.of(this).addWarningV2(
-        'finspace-user-settings:HandlerRoleNotTagged',
-        `The handler's role ${this.role.node.path} is not defined in this stack, so the stack cannot tag it: tag it ${HANDLER_TAG_KEY}=<account>/<region>/<stack name> yourself, ` +
-          "or the service control policy's role statement matches nothing.",
-      );
-    }
-    const deployer = { ArnNotEquals: { 'aws:PrincipalArn': this.deployingRoleArn } };
-    const tagged = { StringEquals: { [`aws:ResourceTag/${HANDLER_TAG_KEY}`]: this.handlerTagValue }, ...deployer };
-    return [
-      new iam.PolicyStatement({
-        sid: 'FinSpaceUserSettingsHandlerOnlyForItsDeployer',
-        effect: iam.Effect.DENY,
-        notActions: HANDLER_READ_ACTIONS,
-        resources: [`arn:${stack.partition}:lambda:*:*:function:*`],
-        conditions: tagged,
-      }),
-      new iam.PolicyStatement({
-        sid: 'FinSpaceUserSettingsHandlerRoleOnlyForItsDeployer',
-        effect: iam.Effect.DENY,
-        notActions: ROLE_READ_ACTIONS,
-        resources: [`arn:${stack.partition}:iam::*:role/*`],
-        conditions: tagged,
-      }),
-      new iam.PolicyStatement({
-        sid: 'FinSpaceUserSettingsHandlerTagOnlyForItsDeployer',
-        effect: iam.Effect.DENY,
-        actions: TAGGING_ACTIONS,
-        resources: ['*'],
-        conditions: { StringEquals: { [`aws:RequestTag/${HANDLER_TAG_KEY}`]: this.handlerTagValue }, ...deployer },
-      }),
-    ];
+    return serviceControlPolicyStatements(stack, {
+      deployingRoleArn: this.deployingRoleArn,
+      tagValue: this.handlerTagValue,
+      roleResource: this.roleResource,
+    });
   }
 }

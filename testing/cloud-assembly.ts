@@ -79,8 +79,11 @@ export class IntrinsicResolver {
     const { partition, region, account } = this.target;
     const name = this.physicalName(logicalId);
     switch (resource?.Type) {
-      case 'AWS::IAM::Role':
-        return `arn:${partition}:iam::${account}:role/${name}`;
+      case 'AWS::IAM::Role': {
+        // IAM puts a role's path (default /) between role and its name.
+        const rolePath = this.resolve(resource.Properties?.Path);
+        return `arn:${partition}:iam::${account}:role${typeof rolePath === 'string' ? rolePath : '/'}${name}`;
+      }
       case 'AWS::Lambda::Function':
         return `arn:${partition}:lambda:${region}:${account}:function:${name}`;
       case 'AWS::Logs::LogGroup':

@@ -8,6 +8,7 @@ import { runSimulation } from '@cloud-copilot/iam-simulate';
 import { App, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { FinSpaceUserSettings, FinSpaceUserSettingsProvider, type FinSpaceUserSettingsProviderProps } from '../../lib';
 
 const ACCOUNT = '123456789012';
@@ -31,15 +32,20 @@ interface Synthesized {
   readonly resolve: (value: unknown) => unknown;
 }
 
-function synthesize(props: FinSpaceUserSettingsProviderProps = {}, synthesizer?: DefaultStackSynthesizer): Synthesized {
+function synthesize(
+  props: FinSpaceUserSettingsProviderProps | ((stack: Stack) => FinSpaceUserSettingsProviderProps) = {},
+  synthesizer?: DefaultStackSynthesizer,
+): Synthesized {
   const stack = new Stack(new App(), 'Finance', { env: { account: ACCOUNT, region: REGION }, synthesizer });
-  const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, props);
+  const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, typeof props === 'function' ? props(stack) : props);
   new FinSpaceUserSettings(stack, 'Analyst', { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' });
   const template = Template.fromStack(stack);
   const fnId = stack.getLogicalId(provider.function.node.defaultChild as CfnElement);
-  const roleId = stack.getLogicalId(provider.role.node.defaultChild as CfnElement);
+  // An imported role has no resource of its own here.
+  const roleId = provider.role.node.defaultChild ? stack.getLogicalId(provider.role.node.defaultChild as CfnElement) : undefined;
   const functionArn = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:Finance-Handler-0123456789ab`;
-  const roleArn = `arn:aws:iam::${ACCOUNT}:role/Finance-Role-0123456789ab`;
+  // The role's ARN as IAM makes it: its path, then its name.
+  const roleArn = `arn:aws:iam::${ACCOUNT}:role/finspace-user-settings/${REGION}/Finance/Finance-Role-0123456789ab`;
   const pseudo: Record<string, string> = {
     'AWS::Partition': 'aws',
     'AWS::AccountId': ACCOUNT,
@@ -311,18 +317,25 @@ describe('the service control policy statements', () => {
     };
   }
 
-  async function scpTable(scp: PolicyDocument, synthesized: Synthesized, tagValue: string) {
+  /**
+   * Each caller × action on the function and on its role, each request as AWS documents it: a function's tags are in
+   * aws:ResourceTag; a role's are not, for iam:PassRole (AWS says its tags do not govern who may pass it), so no role
+   * request here carries one.
+   */
+  async function scpTable(scp: PolicyDocument, functionArn: string, roleArn: string, tagValue: string) {
     const table: Record<string, Record<string, string>> = {};
     for (const caller of CALLERS.slice(0, 3)) {
       table[caller.name] = {};
-      for (const [actions, resource] of [
-        [[...LAMBDA_ACTIONS, READ_ACTIONS[0]], synthesized.functionArn],
-        [[...ROLE_ACTIONS, READ_ACTIONS[1]], synthesized.roleArn],
-      ] as const) {
-        for (const action of actions) {
-          table[caller.name][action] = await simulate({ caller, action, resource, scp, context: { [`aws:ResourceTag/${KEY}`]: tagValue } });
-        }
-      }
+      for (const action of [...LAMBDA_ACTIONS, READ_ACTIONS[0]])
+        table[caller.name][action] = await simulate({
+          caller,
+          action,
+          resource: functionArn,
+          scp,
+          context: { [`aws:ResourceTag/${KEY}`]: tagValue },
+        });
+      for (const action of [...ROLE_ACTIONS, READ_ACTIONS[1]])
+        table[caller.name][action] = await simulate({ caller, action, resource: roleArn, scp });
     }
     return table;
   }
@@ -330,56 +343,90 @@ describe('the service control policy statements', () => {
   const every = (outcome: string) =>
     Object.fromEntries([...LAMBDA_ACTIONS, ...ROLE_ACTIONS].map((a) => [a, outcome]).concat(READ_ACTIONS.map((a) => [a, 'Allowed'])));
 
-  test('deny every action but reading on the function and its role to all but the deployer, matched by the tag', async () => {
+  test('deny every action but reading on the function (by its tag) and its role (by its path) to all but the deployer', async () => {
     const synthesized = synthesize();
     const scp = statementsOf(synthesized);
-    expect(await scpTable(scp, synthesized, VALUE)).toEqual({
+    expect(await scpTable(scp, synthesized.functionArn, synthesized.roleArn, VALUE)).toEqual({
       "the stack's CloudFormation execution role": every('Allowed'),
       'an administrator of the account': every('ExplicitlyDenied'),
       // The documented cost: without a CloudFormation service role, the deployer is locked out of the handler too.
       'the deployer without a service role (CLI credentials)': every('ExplicitlyDenied'),
     });
-    // A stack of another name, or of the same name in another account or region (another tag value), is not touched.
-    for (const other of [`${ACCOUNT}/${REGION}/Payments`, `${ACCOUNT}/us-east-1/Finance`, `${OTHER_ACCOUNT}/${REGION}/Finance`]) {
-      expect([other, (await scpTable(scp, synthesized, other))['an administrator of the account']]).toEqual([other, every('Allowed')]);
+    // The same stack recreated: another function and role name, the same tag value and path.
+    const recreated = `arn:aws:iam::${ACCOUNT}:role/finspace-user-settings/${REGION}/Finance/Finance-Role-ba9876543210`;
+    expect((await scpTable(scp, `${synthesized.functionArn}-2`, recreated, VALUE))['an administrator of the account']).toEqual(
+      every('ExplicitlyDenied'),
+    );
+    // A stack of another name, or of the same name in another region, is not touched; nor is any other role.
+    for (const [tag, role] of [
+      [`${ACCOUNT}/${REGION}/Payments`, `arn:aws:iam::${ACCOUNT}:role/finspace-user-settings/${REGION}/Payments/Payments-Role-1`],
+      [`${ACCOUNT}/us-east-1/Finance`, `arn:aws:iam::${ACCOUNT}:role/finspace-user-settings/us-east-1/Finance/Finance-Role-1`],
+      [`${OTHER_ACCOUNT}/${REGION}/Finance`, `arn:aws:iam::${ACCOUNT}:role/Finance-Role-0123456789ab`],
+    ]) {
+      expect([tag, (await scpTable(scp, synthesized.functionArn, role, tag))['an administrator of the account']]).toEqual([
+        tag,
+        every('Allowed'),
+      ]);
     }
   });
 
-  test("no one but the deployer can put the handler's tag value on another function or role", async () => {
+  test("no one but the deployer can give the handler's role to a function of their own (lambda:CreateFunction with iam:PassRole, no tag in the request)", async () => {
     const synthesized = synthesize();
     const scp = statementsOf(synthesized);
+    const own = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:mine`;
+    const create = (caller: Caller, statements: PolicyDocument) =>
+      Promise.all([
+        simulate({ caller, action: 'lambda:CreateFunction', resource: own, scp: statements }),
+        simulate({
+          caller,
+          action: 'iam:PassRole',
+          resource: synthesized.roleArn,
+          scp: statements,
+          context: { 'iam:PassedToService': 'lambda.amazonaws.com' },
+        }),
+      ]);
+    expect(await create(CALLERS[1], scp)).toEqual(['Allowed', 'ExplicitlyDenied']);
+    expect(await create(CALLERS[0], scp)).toEqual(['Allowed', 'Allowed']);
+    // The statement as it was, matching the role by its tag: PassRole, which carries no tag, gets through. This test
+    // would see the statement fall back to it.
+    const byTag = JSON.parse(JSON.stringify(scp)) as PolicyDocument;
+    const roleStatement = byTag.Statement.find((st) => st.Sid === 'FinSpaceUserSettingsHandlerRoleOnlyForItsDeployer')!;
+    roleStatement.Resource = 'arn:aws:iam::*:role/*';
+    roleStatement.Condition = { ...(roleStatement.Condition as object), StringEquals: { [`aws:ResourceTag/${KEY}`]: VALUE } };
+    expect(await create(CALLERS[1], byTag)).toEqual(['Allowed', 'Allowed']);
+  });
+
+  test("no one but the deployer can create a role under the handler's path, or put the handler's tag value on another function", async () => {
+    const synthesized = synthesize();
+    const scp = statementsOf(synthesized);
+    const underPath = `arn:aws:iam::${ACCOUNT}:role/finspace-user-settings/${REGION}/Finance/Impostor`;
+    expect(await simulate({ caller: CALLERS[1], action: 'iam:CreateRole', resource: underPath, scp })).toBe('ExplicitlyDenied');
+    expect(await simulate({ caller: CALLERS[0], action: 'iam:CreateRole', resource: underPath, scp })).toBe('Allowed');
+    expect(await simulate({ caller: CALLERS[1], action: 'iam:CreateRole', resource: `arn:aws:iam::${ACCOUNT}:role/Impostor`, scp })).toBe(
+      'Allowed',
+    );
     const tagging = async (caller: Caller, action: string, resource: string, value: string) =>
       simulate({ caller, action, resource, scp, context: { [`aws:RequestTag/${KEY}`]: value, 'aws:TagKeys': KEY } });
     const someFunction = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:unrelated`;
-    const someRole = `arn:aws:iam::${ACCOUNT}:role/unrelated`;
-    for (const [action, resource] of [
-      ['lambda:TagResource', someFunction],
-      ['lambda:CreateFunction', someFunction],
-      ['iam:TagRole', someRole],
-      ['iam:CreateRole', someRole],
-    ]) {
-      expect([action, await tagging(CALLERS[1], action, resource, VALUE)]).toEqual([action, 'ExplicitlyDenied']);
-      expect([action, await tagging(CALLERS[0], action, resource, VALUE)]).toEqual([action, 'Allowed']);
-      expect([action, await tagging(CALLERS[1], action, resource, `${ACCOUNT}/us-east-1/Finance`)]).toEqual([action, 'Allowed']);
+    for (const action of ['lambda:TagResource', 'lambda:CreateFunction']) {
+      expect([action, await tagging(CALLERS[1], action, someFunction, VALUE)]).toEqual([action, 'ExplicitlyDenied']);
+      expect([action, await tagging(CALLERS[0], action, someFunction, VALUE)]).toEqual([action, 'Allowed']);
+      expect([action, await tagging(CALLERS[1], action, someFunction, `${ACCOUNT}/us-east-1/Finance`)]).toEqual([action, 'Allowed']);
     }
   });
 
-  test('the function and the role carry the tag, valued account/region/stack name (not an ARN, which recreating the stack changes)', () => {
+  test("the function carries the tag, valued account/region/stack name; the role lives under the library's path", () => {
     const { template } = synthesize();
-    for (const type of ['AWS::Lambda::Function', 'AWS::IAM::Role']) {
-      template.hasResourceProperties(type, { Tags: Match.arrayWith([{ Key: KEY, Value: VALUE }]) });
-    }
+    template.hasResourceProperties('AWS::Lambda::Function', { Tags: Match.arrayWith([{ Key: KEY, Value: VALUE }]) });
+    template.hasResourceProperties('AWS::IAM::Role', { Path: `/finspace-user-settings/${REGION}/Finance/` });
   });
 
-  test('a role the stack cannot tag is named in a warning when the statements are asked for', () => {
-    const stack = new Stack(new App(), 'Imported', { env: { account: ACCOUNT, region: REGION } });
-    const role = iam.Role.fromRoleArn(stack, 'HandlerRole', `arn:aws:iam::${ACCOUNT}:role/finspace-handler`, { mutable: false });
-    const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, { role });
-    provider.serviceControlPolicyStatements();
-    Annotations.fromStack(stack).hasWarning(
-      '/Imported/FinSpaceUserSettingsProvider',
-      Match.stringLikeRegexp("^The handler's role Imported/HandlerRole is not defined in this stack, so the stack cannot tag it"),
-    );
+  test('a role passed in is matched by its ARN', async () => {
+    const arn = `arn:aws:iam::${ACCOUNT}:role/finspace-handler`;
+    const synthesized = synthesize((stack) => ({ role: iam.Role.fromRoleArn(stack, 'HandlerRole', arn, { mutable: false }) }));
+    const scp = statementsOf(synthesized);
+    expect(await simulate({ caller: CALLERS[1], action: 'iam:PassRole', resource: arn, scp })).toBe('ExplicitlyDenied');
+    expect(await simulate({ caller: CALLERS[1], action: 'iam:PassRole', resource: `${arn}-other`, scp })).toBe('Allowed');
   });
 
   test('with protection off and no role named, asking for them says what to pass', () => {
@@ -389,6 +436,35 @@ describe('the service control policy statements', () => {
       /Pass cloudFormationExecutionRole: the role CloudFormation deploys the stack with\.$/,
     );
   });
+});
+
+test('an AWS::Lambda::Permission on the protected function fails synth, saying why and what to do (the resource policy would wipe it)', () => {
+  const env = { account: ACCOUNT, region: REGION };
+  const granted = new Stack(new App(), 'Granted', { env });
+  FinSpaceUserSettingsProvider.getOrCreate(granted).function.grantInvoke(new iam.ServicePrincipal('events.amazonaws.com'));
+  expect(() => Template.fromStack(granted)).toThrow(
+    /Granted\/FinSpaceUserSettingsProvider\/Handler\/\S+ adds an AWS::Lambda::Permission to the FinSpace handler Granted\/FinSpaceUserSettingsProvider\/Handler .*replaces the function's whole policy.*Remove it; to let something else invoke the handler, set invokeProtection: false/s,
+  );
+  // By name, from anywhere in the stack, too.
+  const byName = new Stack(new App(), 'ByName', { env });
+  const provider = FinSpaceUserSettingsProvider.getOrCreate(byName);
+  new lambda.CfnPermission(byName, 'Elsewhere', {
+    action: 'lambda:InvokeFunction',
+    functionName: provider.function.functionName,
+    principal: 's3.amazonaws.com',
+  });
+  expect(() => Template.fromStack(byName)).toThrow(/ByName\/Elsewhere adds an AWS::Lambda::Permission/);
+  // Without the resource policy there is nothing to wipe: allowed (with the warning that protection is off).
+  const open = new Stack(new App(), 'Open', { env });
+  FinSpaceUserSettingsProvider.getOrCreate(open, { invokeProtection: false }).function.grantInvoke(
+    new iam.ServicePrincipal('events.amazonaws.com'),
+  );
+  Template.fromStack(open).resourceCountIs('AWS::Lambda::Permission', 1);
+  // A permission on another function is none of its business.
+  const other = new Stack(new App(), 'Other', { env });
+  FinSpaceUserSettingsProvider.getOrCreate(other);
+  new lambda.CfnPermission(other, 'OnAnother', { action: 'lambda:InvokeFunction', functionName: 'another', principal: 's3.amazonaws.com' });
+  Template.fromStack(other).resourceCountIs('AWS::Lambda::Permission', 1);
 });
 
 test('responseUrlStandIn must be an origin', () => {
