@@ -1,10 +1,13 @@
 import * as cdk from 'aws-cdk-lib';
 import { ArnFormat, Aws, CfnResource, DefaultStackSynthesizer, Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
+import { auditAlarm } from './audit-alarm';
 import { handlerBundleDir } from './handler-asset';
 import { HANDLER_TAG_KEY, handlerRolePath, protectInvocation, serviceControlPolicyStatements, warnUnprotected } from './invoke-protection';
 import { RESPONSE_URL_STAND_IN_ENV, ROLE_ARN_ENV, STACK_ID_ENV, URL_SUFFIX_ENV } from './handler-contract';
@@ -109,11 +112,28 @@ export interface FinSpaceUserSettingsProviderProps {
   readonly logGroup?: logs.ILogGroup;
 
   /**
-   * How long the default log group keeps the handler's logs. Ignored when `logGroup` is given.
+   * How long the default log group keeps the handler's logs, its audit trail included: set it to what your audit
+   * policy asks (logs.RetentionDays.TEN_YEARS, or INFINITE). Ignored when `logGroup` is given.
    *
    * @default logs.RetentionDays.THREE_MONTHS
    */
   readonly logRetention?: logs.RetentionDays;
+
+  /**
+   * A KMS key to encrypt the default log group with. The provider lets CloudWatch Logs of the stack's region use it
+   * (for a key defined in your app; an imported key's policy must allow it already). Ignored when `logGroup` is given.
+   *
+   * @default - CloudWatch Logs' own encryption
+   */
+  readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * An alarm (`auditAlarm`) on the audit lines that need a person: a request the handler ignored, and an answer
+   * CloudFormation never accepted (`delivered: false`), from a metric filter on the log group. Add an action to it.
+   *
+   * @default false
+   */
+  readonly auditAlarm?: boolean;
 
   /**
    * The handler's timeout: how long one CloudFormation request may take, retries included. The handler stops
@@ -214,6 +234,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
   readonly role: iam.IRole;
   /** Where the handler logs. */
   readonly logGroup: logs.ILogGroup;
+  /** The alarm on ignored requests and undelivered answers, when `auditAlarm` is set. */
+  readonly auditAlarm?: cloudwatch.IAlarm;
   /** The custom resources' ServiceToken. */
   readonly serviceToken: string;
   /** How long CloudFormation waits for an answer: the handler's timeout plus one minute. */
@@ -301,12 +323,24 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
       acknowledgeVpcWildcard(this.role.node.tryFindChild('DefaultPolicy') ?? this.role.node.tryFindChild('Policy'));
     }
 
+    if (props.logEncryptionKey && !props.logGroup) {
+      props.logEncryptionKey.grant(
+        new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`),
+        'kms:Encrypt*',
+        'kms:Decrypt*',
+        'kms:ReEncrypt*',
+        'kms:GenerateDataKey*',
+        'kms:Describe*',
+      );
+    }
     this.logGroup =
       props.logGroup ??
       new logs.LogGroup(this, 'LogGroup', {
         retention: props.logRetention ?? logs.RetentionDays.THREE_MONTHS,
+        encryptionKey: props.logEncryptionKey,
       });
     this.logGroup.grantWrite(this.role);
+    if (props.auditAlarm) this.auditAlarm = auditAlarm(this, this.logGroup);
 
     this.function = new lambda.Function(this, 'Handler', {
       description: 'Applies FinSpace user settings (FinSpace Data UpdateUser) for Custom::FinSpaceUserSettings',

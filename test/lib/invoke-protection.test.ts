@@ -5,7 +5,16 @@
  * operator or the ARN form is wrong (each is mutated below and must change the table's outcome).
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { App, CliCredentialsStackSynthesizer, DefaultStackSynthesizer, LegacyStackSynthesizer, Stack, type CfnElement } from 'aws-cdk-lib';
+import {
+  App,
+  CliCredentialsStackSynthesizer,
+  DefaultStackSynthesizer,
+  Fn,
+  LegacyStackSynthesizer,
+  NestedStack,
+  Stack,
+  type CfnElement,
+} from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -465,6 +474,28 @@ test('an AWS::Lambda::Permission on the protected function fails synth, saying w
   FinSpaceUserSettingsProvider.getOrCreate(other);
   new lambda.CfnPermission(other, 'OnAnother', { action: 'lambda:InvokeFunction', functionName: 'another', principal: 's3.amazonaws.com' });
   Template.fromStack(other).resourceCountIs('AWS::Lambda::Permission', 1);
+});
+
+test("in a nested stack, synth fails until the root stack's execution role is named; named, only it may invoke", async () => {
+  const root = new Stack(new App(), 'Root', { env: { account: ACCOUNT, region: REGION } });
+  expect(() => FinSpaceUserSettingsProvider.getOrCreate(new NestedStack(root, 'Unnamed'))).toThrow(
+    /Pass cloudFormationExecutionRole: the role the stack is deployed with/,
+  );
+  const nested = new NestedStack(root, 'Users');
+  const rootRole = Fn.sub((root.synthesizer as DefaultStackSynthesizer).cloudFormationExecutionRoleArn);
+  const provider = FinSpaceUserSettingsProvider.getOrCreate(nested, {
+    cloudFormationExecutionRole: iam.Role.fromRoleArn(nested, 'RootDeployer', rootRole),
+  });
+  new FinSpaceUserSettings(nested, 'Analyst', { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' });
+  const policy = Object.values(Template.fromStack(nested).findResources('AWS::Lambda::ResourcePolicy'))[0].Properties.PolicyDocument;
+  expect(nested.resolve(policy.Statement[0].Condition)).toEqual({
+    ArnNotEquals: {
+      'aws:PrincipalArn': {
+        'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`,
+      },
+    },
+  });
+  expect(provider.node.scope).toBe(nested);
 });
 
 test('responseUrlStandIn must be an origin', () => {

@@ -1,0 +1,38 @@
+/**
+ * The optional alarm on the audit lines that need a person (README, Audit trail): a request the handler ignored (not
+ * CloudFormation's, too late, through a version or alias) and an answer CloudFormation never accepted. Both mean a
+ * deployment waits out its ServiceTimeout, or something other than CloudFormation invoked the handler.
+ */
+import { Aws, Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+
+/** The audit lines counted, as Lambda's JSON log format writes them (the handler's record is `message`). */
+export const AUDIT_ATTENTION_PATTERN =
+  '{ ($.message.audit = "FinSpaceUserSettings") && (($.message.outcome = "IGNORED") || ($.message.delivered IS FALSE)) }';
+export const AUDIT_METRIC_NAMESPACE = 'FinSpaceUserSettings';
+export const AUDIT_METRIC_NAME = 'AuditLinesNeedingAttention';
+
+/** A metric filter on the log group and an alarm on its first line in five minutes, per stack. */
+export function auditAlarm(scope: Construct, logGroup: logs.ILogGroup): cloudwatch.Alarm {
+  const filter = new logs.MetricFilter(scope, 'AuditAttention', {
+    logGroup,
+    filterPattern: logs.FilterPattern.literal(AUDIT_ATTENTION_PATTERN),
+    metricNamespace: AUDIT_METRIC_NAMESPACE,
+    metricName: AUDIT_METRIC_NAME,
+    metricValue: '1',
+    // Per stack, so that stacks sharing an account and region keep their own counts.
+    dimensions: { StackId: '$.message.stackId' },
+  });
+  return new cloudwatch.Alarm(scope, 'AuditAlarm', {
+    alarmDescription:
+      "FinSpaceUserSettings: the handler ignored a request (not CloudFormation's, too late, or through a version or alias) or CloudFormation never " +
+      "accepted an answer (delivered: false). Read the audit line in the handler's log group (README, Audit trail).",
+    metric: filter.metric({ statistic: 'Sum', period: Duration.minutes(5), dimensionsMap: { StackId: Aws.STACK_ID } }),
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+  });
+}

@@ -1,0 +1,93 @@
+/**
+ * The optional alarm on audit lines that need a person: off by default; on, a metric filter whose pattern reads the
+ * fields the handler's audit line has where Lambda's JSON log format puts them, and an alarm on its first line.
+ */
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { FinSpaceUserSettings, FinSpaceUserSettingsProvider } from '../../lib';
+import { AUDIT_ATTENTION_PATTERN, AUDIT_METRIC_NAME, AUDIT_METRIC_NAMESPACE } from '../../lib/audit-alarm';
+import { newAuditTrail, writeAudit } from '../../lambda/audit';
+import { captureConsole } from '../support/harness';
+
+const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Finance/1';
+const newStack = () => new Stack(new App(), 'Finance', { env: { account: '123456789012', region: 'eu-west-1' } });
+const declare = (stack: Stack) => new FinSpaceUserSettings(stack, 'Analyst', { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' });
+
+test('off by default: no metric filter, no alarm', () => {
+  const stack = newStack();
+  declare(stack);
+  const template = Template.fromStack(stack);
+  template.resourceCountIs('AWS::Logs::MetricFilter', 0);
+  template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
+  expect(FinSpaceUserSettingsProvider.getOrCreate(stack).auditAlarm).toBeUndefined();
+});
+
+test('on: a metric filter on the log group, per stack, and an alarm on its first line in five minutes', () => {
+  const stack = newStack();
+  const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, { auditAlarm: true });
+  declare(stack);
+  expect(provider.auditAlarm).toBeDefined();
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::Logs::MetricFilter', {
+    LogGroupName: { Ref: Match.stringLikeRegexp('LogGroup') },
+    FilterPattern: AUDIT_ATTENTION_PATTERN,
+    MetricTransformations: [
+      {
+        MetricNamespace: AUDIT_METRIC_NAMESPACE,
+        MetricName: AUDIT_METRIC_NAME,
+        MetricValue: '1',
+        Dimensions: [{ Key: 'StackId', Value: '$.message.stackId' }],
+      },
+    ],
+  });
+  template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    Namespace: AUDIT_METRIC_NAMESPACE,
+    MetricName: AUDIT_METRIC_NAME,
+    Dimensions: [{ Name: 'StackId', Value: { Ref: 'AWS::StackId' } }],
+    Statistic: 'Sum',
+    Period: 300,
+    Threshold: 1,
+    EvaluationPeriods: 1,
+    ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    TreatMissingData: 'notBreaching',
+  });
+});
+
+test("the pattern reads the audit line's fields where Lambda's JSON format puts them (message.<field>), with the values it writes", () => {
+  const lines: string[] = [];
+  const spies = captureConsole(lines);
+  try {
+    const envelope = { RequestType: 'Create', StackId: STACK_ID, RequestId: 'r' };
+    writeAudit(newAuditTrail(envelope as never, {}, Date.now()), { outcome: 'IGNORED', reason: 'late', delivered: false });
+  } finally {
+    spies.forEach((s) => s.mockRestore());
+  }
+  // Lambda's JSON log format: a lone object logged becomes `message`.
+  const line = { timestamp: 't', level: 'ERROR', requestId: 'x', message: JSON.parse(lines[0]) };
+  const paths = [...AUDIT_ATTENTION_PATTERN.matchAll(/\$\.([a-zA-Z.]+)/g)].map((m) => m[1]);
+  expect(paths).toEqual(['message.audit', 'message.outcome', 'message.delivered']);
+  const at = (path: string) => path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], line);
+  expect(paths.map(at)).toEqual(['FinSpaceUserSettings', 'IGNORED', false]);
+  // The metric's dimension.
+  expect(at('message.stackId')).toBe(STACK_ID);
+});
+
+test('the default log group can be encrypted with a key of yours, which CloudWatch Logs of the region may then use', () => {
+  const stack = newStack();
+  const key = new kms.Key(stack, 'AuditKey');
+  FinSpaceUserSettingsProvider.getOrCreate(stack, { logEncryptionKey: key });
+  declare(stack);
+  const template = Template.fromStack(stack);
+  template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AuditKey'), 'Arn'] } });
+  template.hasResourceProperties('AWS::KMS::Key', {
+    KeyPolicy: {
+      Statement: Match.arrayWith([
+        Match.objectLike({
+          Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        }),
+      ]),
+    },
+  });
+});
