@@ -9,7 +9,7 @@ import type { AwsCredentialIdentityProvider } from '@smithy/types';
 import { FINSPACE_STATUS } from '../lib/finspace-status';
 import { REJECTED_CREDENTIAL_ERROR_NAMES } from './error-names';
 import { FinSpaceDataClient, FinSpaceDataServiceError, type UpdateUserInput, type UpdateUserOutput } from './finspace-client';
-import { ComposedError, errorNamePart, outside, partsOf, type ReasonPart } from './outside-text';
+import { ComposedError, errorNamePart, outside, partsOf, requestIdPart, type ReasonPart } from './outside-text';
 import { EndpointUnreachableError, newRetryStats, retryUntilDeadline, type RetryRunner, type RetryStats } from './retry';
 
 /**
@@ -241,7 +241,7 @@ export class FinSpaceAccess {
           ? `FinSpace rejected fresh temporary credentials for ${role}; check that its API access is still ENABLED. ${REGISTRATION_STEP}`
           : 'Retry the deployment; report it if it persists.';
     }
-    const requestId = error.$metadata.requestId ? [' (request id ', outside(error.$metadata.requestId), ')'] : [];
+    const requestId = error.$metadata.requestId ? [' (request id ', requestIdPart(error.$metadata.requestId), ')'] : [];
     return new FinSpaceCallError(
       error.name,
       operation,

@@ -10,7 +10,7 @@
  *   Lambda would kill the function), delivered with retries; it never throws, whatever the event holds;
  * - the work stops at a deadline taken from the remaining time, leaving room to answer;
  * - every request leaves exactly one audit line (audit.ts), written once the answer is delivered or given up on;
- * - nothing secret is logged or answered: no credentials, no ResponseURL, no first or last names (redaction.ts).
+ * - nothing secret is logged or answered: no credentials, no ResponseURL, no first or last names (outside-words.ts).
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
@@ -23,7 +23,7 @@ import { resolveEndpoint } from './finspace-client';
 import { certainlyNotApplied, physicalIdOnFailure, runLifecycle, type LifecycleOutcome } from './lifecycle';
 import { partsOf, type ReasonPart } from './outside-text';
 import { isRecord } from './properties';
-import { namesIn, redactReason } from './redaction';
+import { nameWordsIn, reasonText } from './outside-words';
 import { checkNotOutlived, requestTimes, staleProblem, type RequestTimes } from './request-age';
 import { responseUrlProblem, responseUrlRules, type ResponseUrlRules } from './response-url';
 import { newRetryStats, retryUntilDeadline, type RetryPolicy, type RetryStats } from './retry';
@@ -132,7 +132,7 @@ export function createHandler(options: HandlerOptions = {}) {
         writeAudit(trail, { outcome: 'IGNORED', physicalResourceId: envelope.PhysicalResourceId, reason: refused, delivered });
         return;
       }
-      const names = namesIn(raw);
+      const names = nameWordsIn(raw);
       // Stryker disable next-line ArithmeticOperator: Not worth a test: the invocation ends at the audit line's race, 20 ms before Lambda's end, either way; only a PUT attempt begun in Lambda's last 100 ms, which Lambda would freeze, differs.
       const answerDeadline = startedAt + remaining - 100;
       const stats = newRetryStats(startedAt);
@@ -250,18 +250,18 @@ function echoed(envelope: Envelope): Pick<CustomResourceResponse, 'StackId' | 'R
   return { StackId: envelope.StackId ?? '', RequestId: envelope.RequestId ?? '', LogicalResourceId: envelope.LogicalResourceId ?? '' };
 }
 
-/** A FAILED answer whose reason is the library's words and the redacted outside ones, then where the logs are. */
+/** A FAILED answer whose reason is the library's words and what outside words may show, then where the logs are. */
 function failure(
   envelope: Envelope,
   parts: readonly ReasonPart[],
-  names: readonly string[],
+  names: ReadonlySet<string>,
   context: LambdaContext,
   effects: Effects,
 ): CustomResourceResponse {
   const stream = typeof context?.logStreamName === 'string' ? ` (log stream ${context.logStreamName})` : '';
   return {
     Status: 'FAILED',
-    Reason: redactReason([...parts, stream], names),
+    Reason: reasonText([...parts, stream], names),
     PhysicalResourceId: physicalIdOnFailure(envelope, effects.mayHaveChanged),
     ...echoed(envelope),
   };

@@ -1,8 +1,8 @@
 /**
  * Which words of a failure are the library's and which came from outside it. A reason is made of parts: the
- * library's own text (never altered) and text from outside (a service's message, request id or unknown error name, a
- * network error's text), which may echo a first or last name and is the only text redaction touches (redaction.ts).
- * An error that is not made of parts is outside text as a whole: nothing the library did not write is trusted.
+ * library's own text (never altered) and text from outside (a service's message or reason, an unknown error name, a
+ * network error's text), which may echo a first or last name and shows only as outside-words.ts allows. An error that
+ * is not made of parts is outside text as a whole: nothing the library did not write is trusted.
  */
 import { REJECTED_CREDENTIAL_ERROR_NAMES } from './error-names';
 
@@ -17,12 +17,12 @@ export function outside(text: string): OutsideText {
   return { outside: text };
 }
 
-/** The parts as one plain string (for Error.message, where no redaction applies). */
+/** The parts as one plain string (for Error.message, which is never answered or logged as it is). */
 export function plainText(parts: readonly ReasonPart[]): string {
   return parts.map((part) => (typeof part === 'string' ? part : part.outside)).join('');
 }
 
-/** An error whose message is made of parts, so that a reason built from it redacts the outside ones only. */
+/** An error whose message is made of parts, so that a reason built from it filters the outside ones only. */
 export class ComposedError extends Error {
   constructor(
     readonly parts: readonly ReasonPart[],
@@ -83,4 +83,9 @@ export function errorNamePart(name: string): ReasonPart {
  */
 export function networkCodePart(code: string): ReasonPart {
   return /^[A-Z][A-Z0-9_]{1,63}$/.test(code) ? code : outside(code);
+}
+
+/** A service's request id: shown as it is when it has the shape of one (a UUID), outside text otherwise. */
+export function requestIdPart(id: string): ReasonPart {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id) ? id : outside(id);
 }

@@ -1,7 +1,7 @@
 /**
- * Names and the forms a service might echo them in, for the redaction properties, and a checker that finds a name in
- * text by decoding it (JSON escapes, URL encoding once or twice, HTML character references) rather than by the
- * redaction's own patterns, so that it does not share their mistakes.
+ * Names and the forms a service might echo them in (cases, escapes, encodings, entities, whitespace, compatibility
+ * forms, parts), for the properties that no name reaches a reason or a log line, and a checker that decodes text
+ * before it looks, so that it does not share the filter's view of what a word is.
  */
 import * as fc from 'fast-check';
 
@@ -71,6 +71,11 @@ const jsonEscapeNonAscii = (text: string, upper: boolean) =>
     .replace(/[^\x20-\x7e]/g, (c) => `\\u${upper ? hex(c.charCodeAt(0), 4).toUpperCase() : hex(c.charCodeAt(0), 4)}`);
 const jsonEscapeAll = (text: string) => Array.from({ length: text.length }, (_, i) => `\\u${hex(text.charCodeAt(i), 4)}`).join('');
 const htmlEntities = (text: string) => Array.from(text, (c) => `&#${c.codePointAt(0)};`).join('');
+const NAMED_ENTITIES: Record<string, string> = { â: 'acirc', é: 'eacute', ü: 'uuml', ß: 'szlig', "'": 'apos', ' ': 'nbsp', '"': 'quot' };
+const namedEntities = (text: string) => Array.from(text, (c) => (NAMED_ENTITIES[c] ? `&${NAMED_ENTITIES[c]};` : c)).join('');
+const paddedHexEntities = (text: string) => Array.from(text, (c) => `&#x${hex(c.codePointAt(0)!, 6)};`).join('');
+const FULLWIDTH_OFFSET = 0xff21 - 0x41;
+const fullwidth = (text: string) => text.replace(/[A-Za-z]/g, (c) => String.fromCharCode(c.charCodeAt(0) + FULLWIDTH_OFFSET));
 const toggleCase = (text: string, seed: number) =>
   Array.from(text, (c, i) => ((seed >> (i % 16)) & 1 ? c.toUpperCase() : c.toLowerCase())).join('');
 
@@ -88,6 +93,19 @@ export const FORMS: Record<string, Form> = {
   urlEncodedTwice: (n) => encodeURIComponent(encodeURIComponent(n)),
   formEncoded: (n) => encodeURIComponent(n).replace(/%20/g, '+'),
   htmlEntities: (n) => htmlEntities(n),
+  namedEntities: (n) => namedEntities(n),
+  paddedHexEntities: (n) => paddedHexEntities(n),
+  // An upper-case variant as character references (J&#79;HN for John).
+  upperAsReferences: (n) => Array.from(n, (c, i) => (i % 2 ? htmlEntities(c.toUpperCase()) : c.toUpperCase())).join(''),
+  hexEscaped: (n) => Array.from(n, (c) => (c.charCodeAt(0) < 0x100 ? `\\x${hex(c.charCodeAt(0), 2)}` : c)).join(''),
+  longUnicodeEscaped: (n) => Array.from(n, (c) => `\\U${hex(c.codePointAt(0)!, 8)}`).join(''),
+  urlEncodedThrice: (n) => encodeURIComponent(encodeURIComponent(encodeURIComponent(n))),
+  noBreakSpaces: (n) => n.replace(/ /g, '\u00a0'),
+  softHyphens: (n) => Array.from(n).join('\u00ad'),
+  doubledSpaces: (n) => n.replace(/ /g, '  '),
+  fullwidth: (n) => fullwidth(n),
+  firstWord: (n) => n.trim().split(/\s+/)[0],
+  lastWord: (n) => n.trim().split(/\s+/).at(-1)!,
   // Decomposed (NFD), then escaped or encoded, so that normalizing the text around it does not compose it again.
   decomposed: (n) => n.normalize('NFD'),
   decomposedJsonEscaped: (n, s) => jsonEscapeNonAscii(n.normalize('NFD'), (s & 1) === 1),
@@ -128,17 +146,27 @@ function decodePercent(text: string): string {
     );
 }
 
-/** The text with every escape and encoding the redaction claims to see through decoded. */
+const ENTITY_CHARS = Object.fromEntries(Object.entries(NAMED_ENTITIES).map(([c, name]) => [name, c]));
+
+/** The text with every escape, encoding and entity above decoded, soft hyphens dropped, in NFKC. */
 export function decoded(text: string): string {
   const SHORT: Record<string, string> = { b: '\b', f: '\f', n: '\n', r: '\r', t: '\t' };
   let out = text
+    .replace(/\\U([0-9a-fA-F]{8})/g, (_, h: string) => String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)))
+    .replace(/\\x([0-9a-fA-F]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/&([a-z]+);/g, (whole, name: string) => ENTITY_CHARS[name] ?? whole)
     .replace(/\\u([0-9a-fA-F]{4})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)))
     .replace(/\\(["\\/bfnrt])/g, (_, c: string) => SHORT[c] ?? c)
-    .replace(/&#x([0-9a-fA-F]+);/g, (_, h: string) => String.fromCodePoint(parseInt(h, 16)))
-    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Number(d)))
+    .replace(/&#x([0-9a-fA-F]+);/g, (_, h: string) => String.fromCodePoint(Math.min(parseInt(h, 16), 0x10ffff)))
+    .replace(/&#(\d+);/g, (_, d: string) => String.fromCodePoint(Math.min(Number(d), 0x10ffff)))
     .replace(/\+/g, ' ');
-  out = decodePercent(decodePercent(out));
-  return out.normalize('NFC');
+  out = decodePercent(decodePercent(decodePercent(out)));
+  return out.replace(/\u00ad/g, '').normalize('NFKC');
+}
+
+/** The lower-case words (letters and their marks) of decoded text. */
+export function wordsOf(text: string): string[] {
+  return [...decoded(text).matchAll(/\p{L}[\p{L}\p{M}]*/gu)].map(([word]) => word.toLowerCase());
 }
 
 /** Whether some form of `name` is in `text` (in any case), as far as decoding the text can tell. */
