@@ -8,7 +8,7 @@
 import * as net from 'node:net';
 import { GUARANTEES } from './guarantees';
 import { analystProperties, ENVIRONMENT_ID, Harness, newHandler, TARGET_USER_ID, type Handler } from '../support/harness';
-import { asDeployed } from '../lambda/deployed-environment';
+import { asDeployed } from '../support/deployed-environment';
 
 let h: Harness;
 let handler: Handler;

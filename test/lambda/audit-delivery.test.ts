@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { ANSWER_RETRY_POLICY } from '../../lambda/cfn-response';
 import { AUDIT_RESERVE_MS } from '../../lambda/handler';
 import { analystProperties, Harness, lambdaContext, newHandler, TARGET_USER_ID } from '../support/harness';
-import { asDeployed } from './deployed-environment';
+import { asDeployed } from '../support/deployed-environment';
 
 let h: Harness;
 beforeEach(async () => {

@@ -6,7 +6,7 @@
 import { createHandler } from '../../lambda/handler';
 import type { FinSpaceAccess } from '../../lambda/finspace-access';
 import { createEvent, lambdaContext, receiverEachTest } from '../support/harness';
-import { receiverOrigin } from './deployed-environment';
+import { receiverOrigin } from '../support/deployed-environment';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1';
 const STREAM = '2026/12/02/[$LATEST]0123456789abcdef';

@@ -9,7 +9,7 @@ import type { FinSpaceAccess } from '../../lambda/finspace-access';
 import { createHandler } from '../../lambda/handler';
 import { ResponseReceiver } from '../../testing/response-receiver';
 import { analystProperties, captureConsole, lambdaContext } from '../support/harness';
-import { receiverOrigin } from './deployed-environment';
+import { receiverOrigin } from '../support/deployed-environment';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/Fuzz/1';
 const RUNS = 200;

@@ -5,7 +5,7 @@
 import { createHandler, type HandlerOptions } from '../../lambda/handler';
 import type { FinSpaceAccess } from '../../lambda/finspace-access';
 import { analystProperties, createEvent, lambdaContext, receiverEachTest } from '../support/harness';
-import { receiverOrigin } from './deployed-environment';
+import { receiverOrigin } from '../support/deployed-environment';
 
 const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1';
 /** A handler bound to STACK that answers the receiver, as the construct and the local runner set one up. */

@@ -20,7 +20,7 @@ import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { FinSpaceAccess } from '../../lambda/finspace-access';
 import { DEFAULT_RETRY_POLICY, retryUntilDeadline, type RetryRunner } from '../../lambda/retry';
 import { GUARD_REASON, responseReserveMs } from '../../lambda/handler';
-import { asDeployed } from './deployed-environment';
+import { asDeployed } from '../support/deployed-environment';
 
 let h: Harness;
 let handler: Handler;

@@ -10,7 +10,7 @@ import { outside, requestIdPart } from '../../lambda/outside-text';
 import { HIDDEN, nameWordsIn, reasonText, shownOutside } from '../../lambda/outside-words';
 import { analystProperties, ENVIRONMENT_ID, Harness, newHandler, TARGET_USER_ID } from '../support/harness';
 import { FORMS, formArb, LIBRARY_WORDS, messageArb, nameArb, wordsOf } from '../support/name-forms';
-import { asDeployed } from './deployed-environment';
+import { asDeployed } from '../support/deployed-environment';
 
 const named = (firstName: string, lastName = 'Zz') => nameWordsIn({ ResourceProperties: { firstName, lastName } });
 const NONE = new Set<string>();

@@ -7,7 +7,7 @@
  */
 import { QUALIFIED_INVOCATION, invokedQualified, type LambdaContext } from '../../lambda/handler';
 import { analystProperties, ENVIRONMENT_ID, Harness, lambdaContext, newHandler, TARGET_USER_ID, type EventInit } from '../support/harness';
-import { asDeployed } from './deployed-environment';
+import { asDeployed } from '../support/deployed-environment';
 
 const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:FinSpaceUserSettingsHandler';
 

@@ -6,7 +6,7 @@
 import { DEFAULT_SERVICE_TIMEOUT_S, OutlivedError, checkNotOutlived, requestTimes, staleProblem } from '../../lambda/request-age';
 import { certainlyNotApplied, CREATE_FAILED_PREFIX } from '../../lambda/lifecycle';
 import { analystProperties, ENVIRONMENT_ID, Harness, newHandler, TARGET_USER_ID, type EventInit } from '../support/harness';
-import { asDeployed } from './deployed-environment';
+import { asDeployed } from '../support/deployed-environment';
 
 const T0 = Date.UTC(2026, 11, 2, 16, 14, 4);
 const amzDate = (ms: number) =>

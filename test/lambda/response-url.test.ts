@@ -9,7 +9,7 @@ import * as net from 'node:net';
 import { RESPONSE_URL_STAND_IN_ENV, URL_SUFFIX_ENV } from '../../lib/handler-contract';
 import { DEFAULT_URL_SUFFIX, RESPONSE_BUCKET_PREFIX, responseUrlProblem, responseUrlRules } from '../../lambda/response-url';
 import { analystProperties, Harness, newHandler, lambdaContext } from '../support/harness';
-import { asDeployed, receiverOrigin } from './deployed-environment';
+import { asDeployed, receiverOrigin } from '../support/deployed-environment';
 
 const rules = (urlSuffix = '', standIn = '', region = 'us-east-1') => ({ urlSuffix, standIn, region });
 const SIGNED = '?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=0123456789abcdef';

@@ -6,7 +6,7 @@
 import { STACK_ID_ENV } from '../../lib/handler-contract';
 import { CREATE_FAILED_PREFIX } from '../../lambda/lifecycle';
 import { analystProperties, Harness, newHandler, STACK_ID, TARGET_USER_ID, type EventInit } from '../support/harness';
-import { asDeployed } from './deployed-environment';
+import { asDeployed } from '../support/deployed-environment';
 
 let h: Harness;
 beforeEach(async () => {

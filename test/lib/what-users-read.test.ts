@@ -56,20 +56,11 @@ test('invokeProtection off: a warning that says what to do, acknowledged by its 
   );
 });
 
-test('a handler role the stack cannot tag: a warning with what to do, only when the statements are asked for, and only for such a role', () => {
+test('a handler role passed in needs no tag: no warning when the statements are asked for (they match it by its ARN)', () => {
   const stack = newStack();
   const role = iam.Role.fromRoleArn(stack, 'HandlerRole', `arn:aws:iam::${ACCOUNT}:role/finspace-handler`);
-  const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, { role });
-  expect(warnings(stack).filter((w) => w.includes('HandlerRoleNotTagged'))).toEqual([]);
-  provider.serviceControlPolicyStatements();
-  expect(warnings(stack)).toContain(
-    "The handler's role Stack/HandlerRole is not defined in this stack, so the stack cannot tag it: tag it " +
-      'finspace-user-settings:handler-of-stack=<account>/<region>/<stack name> yourself, ' +
-      "or the service control policy's role statement matches nothing. [ack: finspace-user-settings:HandlerRoleNotTagged]",
-  );
-  const own = newStack('Own');
-  FinSpaceUserSettingsProvider.getOrCreate(own).serviceControlPolicyStatements();
-  expect(warnings(own).filter((w) => w.includes('HandlerRoleNotTagged'))).toEqual([]);
+  FinSpaceUserSettingsProvider.getOrCreate(stack, { role }).serviceControlPolicyStatements();
+  expect(warnings(stack).filter((w) => /\btag\b|HandlerRole/.test(w))).toEqual([]);
 });
 
 test('the end-of-support warning: once per stack, acknowledged by its id', () => {

@@ -5,7 +5,7 @@
  */
 import { RESPONSE_URL_STAND_IN_ENV, STACK_ID_ENV } from '../../lib/handler-contract';
 import type { ResponseReceiver } from '../../testing/response-receiver';
-import { STACK_ID, type Harness } from '../support/harness';
+import { STACK_ID, type Harness } from './harness';
 
 /** The origin of the receiver's ResponseURLs (http://127.0.0.1:<port>). */
 export function receiverOrigin(receiver: ResponseReceiver): string {
