@@ -14,7 +14,7 @@
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { ROLE_ARN_ENV, STACK_ID_ENV } from '../lib/handler-contract';
+import { ROLE_ARN_ENV, SERVICE_TIMEOUT_ENV, STACK_ID_ENV } from '../lib/handler-contract';
 import { failedCallResult, newAuditTrail, recordSent, writeAudit, type AuditTrail } from './audit';
 import { sendResponse, type CustomResourceEvent, type CustomResourceResponse } from './cfn-response';
 import { bindingProblem, checkedEvent, envelopeProblem, readEnvelope, type Envelope } from './envelope';
@@ -126,7 +126,11 @@ export function createHandler(options: HandlerOptions = {}) {
           : NO_RESPONSE_URL;
       // Nor does a request CloudFormation no longer waits for (Lambda may deliver an event late): acting on it could
       // undo what came after it.
-      const times = requestTimes(responseUrl!, isRecord(raw.ResourceProperties) ? raw.ResourceProperties.ServiceTimeout : undefined);
+      const times = requestTimes(
+        responseUrl!,
+        isRecord(raw.ResourceProperties) ? raw.ResourceProperties.ServiceTimeout : undefined,
+        process.env[SERVICE_TIMEOUT_ENV],
+      );
       const refused = ignored ?? staleProblem(times, Date.now());
       if (refused !== undefined) {
         writeAudit(trail, { outcome: 'IGNORED', physicalResourceId: envelope.PhysicalResourceId, reason: refused, delivered });

@@ -36,43 +36,62 @@ export function nameWordsIn(event: Record<string, unknown>): Set<string> {
       for (const field of SETTING_FIELDS) {
         const value = scope[field];
         if (!isSensitive(field) || typeof value !== 'string') continue;
-        for (const [word] of value.normalize('NFKC').matchAll(/\p{L}[\p{L}\p{M}]*/gu)) words.add(word.toLowerCase());
+        for (const [word] of value.normalize('NFKC').matchAll(/\p{L}[\p{L}\p{M}]*/gu)) {
+          words.add(word.toLowerCase());
+          // And each part of a word in camel case (JeanData: jean, data), which a service may echo apart.
+          for (const [part] of word.matchAll(/\p{Lu}?[\p{Ll}\p{M}]+|\p{Lu}+(?![\p{Ll}])/gu)) words.add(part.toLowerCase());
+        }
       }
     }
   }
   return words;
 }
 
+/** What a word touching it (no space between) could be part of: an escape, an entity, an encoding. */
+const ESCAPE_MARKS = new Set(['\\', '&', '#', '%', ';']);
+
 /** Outside text as a reason may show it: model words, plain numbers, spaces and ASCII punctuation; HIDDEN for the rest. */
 export function shownOutside(text: string, nameWords: ReadonlySet<string>): string {
   const cut = head(text, OUTSIDE_KEPT);
   const normalized = cut.normalize('NFKC');
-  let out = '';
-  // Hidden words next to each other (or with only spaces between) are one HIDDEN: not even their count shows.
-  let hiddenAt = -1;
-  const hide = () => {
-    if (hiddenAt >= 0 && out.slice(hiddenAt).trim() === HIDDEN) out = out.slice(0, hiddenAt);
-    hiddenAt = out.length;
-    out += HIDDEN;
-  };
+  const tokens: Array<{ text: string; kind: 'word' | 'digits' | 'space' | 'mark'; hidden: boolean }> = [];
   for (const match of normalized.matchAll(TOKEN)) {
     const [token, word, digits, spaces] = match;
     const at = match.index;
     if (word !== undefined) {
       const lower = word.toLowerCase();
-      if (/^[a-z]+$/.test(lower) && MODEL_WORDS.has(lower) && !nameWords.has(lower)) out += word;
-      else hide();
+      tokens.push({ text: word, kind: 'word', hidden: !(/^[a-z]+$/.test(lower) && MODEL_WORDS.has(lower) && !nameWords.has(lower)) });
     } else if (digits !== undefined) {
       const plain = /^[0-9]+$/.test(digits) && !BEFORE_DIGITS_HIDE.test(normalized[at - 1] ?? '');
-      if (plain && !AFTER_DIGITS_HIDE.test(normalized[at + token.length] ?? '')) out += digits;
-      else hide();
+      tokens.push({ text: digits, kind: 'digits', hidden: !(plain && !AFTER_DIGITS_HIDE.test(normalized[at + token.length] ?? '')) });
     } else if (spaces !== undefined) {
-      out += ' ';
-    } else if (ASCII_PUNCTUATION.test(token)) {
-      out += token;
+      tokens.push({ text: ' ', kind: 'space', hidden: false });
     } else {
-      hide();
+      tokens.push({ text: token, kind: 'mark', hidden: !ASCII_PUNCTUATION.test(token) });
     }
+  }
+  // A word touching hidden text or an escape mark may be the rest of a name cut by it (\u0048all for Hall): hidden too.
+  const touches = (i: number) =>
+    tokens[i] !== undefined && (tokens[i].hidden || (tokens[i].kind === 'mark' && ESCAPE_MARKS.has(tokens[i].text)));
+  for (let changed = true; changed;) {
+    changed = false;
+    tokens.forEach((token, i) => {
+      if (token.kind !== 'word' || token.hidden || !(touches(i - 1) || touches(i + 1))) return;
+      token.hidden = true;
+      changed = true;
+    });
+  }
+  let out = '';
+  // Hidden words next to each other (or with only spaces between) are one HIDDEN: not even their count shows.
+  let hiddenAt = -1;
+  for (const token of tokens) {
+    if (!token.hidden) {
+      out += token.text;
+      continue;
+    }
+    if (hiddenAt >= 0 && out.slice(hiddenAt).trim() === HIDDEN) out = out.slice(0, hiddenAt);
+    hiddenAt = out.length;
+    out += HIDDEN;
   }
   return cut.length < text.length ? `${out}…` : out;
 }

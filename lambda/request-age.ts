@@ -33,10 +33,11 @@ function seconds(value: unknown): number | undefined {
 }
 
 /**
- * What a ResponseURL and the resource's ServiceTimeout (a property CloudFormation passes along, in seconds) say of
- * when CloudFormation stops waiting. A URL without these parameters (a local stand-in's) says nothing.
+ * What a ResponseURL and the resource's ServiceTimeout (a property CloudFormation passes along, in seconds; the
+ * shorter of it and the one the construct configured) say of when CloudFormation stops waiting. A URL without these
+ * parameters (a local stand-in's) says nothing.
  */
-export function requestTimes(responseUrl: string, serviceTimeout: unknown): RequestTimes {
+export function requestTimes(responseUrl: string, serviceTimeout: unknown, configuredTimeout?: unknown): RequestTimes {
   const query = URL.canParse(responseUrl) ? new URL(responseUrl).searchParams : new URLSearchParams();
   const signedAt = amzDate(query.get('X-Amz-Date'));
   const amzExpires = seconds(query.get('X-Amz-Expires'));
@@ -47,7 +48,7 @@ export function requestTimes(responseUrl: string, serviceTimeout: unknown): Requ
       : legacyExpires !== undefined
         ? legacyExpires * 1000
         : undefined;
-  const timeout = seconds(serviceTimeout) ?? DEFAULT_SERVICE_TIMEOUT_S;
+  const timeout = Math.min(seconds(serviceTimeout) ?? DEFAULT_SERVICE_TIMEOUT_S, seconds(configuredTimeout) ?? DEFAULT_SERVICE_TIMEOUT_S);
   const timedOutAt = signedAt !== undefined ? signedAt + timeout * 1000 : undefined;
   const known = [expiresAt, timedOutAt].filter((t): t is number => t !== undefined);
   return { signedAt, expiresAt, givesUpAt: known.length > 0 ? Math.min(...known) : undefined };

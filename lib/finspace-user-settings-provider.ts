@@ -10,7 +10,7 @@ import { Construct, type IConstruct } from 'constructs';
 import { auditAlarm } from './audit-alarm';
 import { handlerBundleDir } from './handler-asset';
 import { HANDLER_TAG_KEY, handlerRolePath, protectInvocation, serviceControlPolicyStatements, warnUnprotected } from './invoke-protection';
-import { RESPONSE_URL_STAND_IN_ENV, ROLE_ARN_ENV, STACK_ID_ENV, URL_SUFFIX_ENV } from './handler-contract';
+import { RESPONSE_URL_STAND_IN_ENV, ROLE_ARN_ENV, SERVICE_TIMEOUT_ENV, STACK_ID_ENV, URL_SUFFIX_ENV } from './handler-contract';
 
 /** The only IAM action FinSpace's Data API has: everything else is authorized by FinSpace itself. */
 const GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION = 'finspace-api:GetProgrammaticAccessCredentials';
@@ -126,6 +126,15 @@ export interface FinSpaceUserSettingsProviderProps {
    * @default - CloudWatch Logs' own encryption
    */
   readonly logEncryptionKey?: kms.IKey;
+
+  /**
+   * Where Lambda sends a CloudFormation event it drops without the handler answering it (it waited in Lambda's queue
+   * over 60 seconds, or the function crashed before the handler ran): such an event leaves no audit line, and its
+   * stack waits out the ServiceTimeout. An SQS queue or SNS topic (`aws-lambda-destinations`) to alarm on.
+   *
+   * @default - none: a dropped event is seen only as the stack's ServiceTimeout failure
+   */
+  readonly droppedEventDestination?: lambda.IDestination;
 
   /**
    * An alarm (`auditAlarm`) on the audit lines that need a person: a request the handler ignored, and an answer
@@ -245,8 +254,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
   private readonly deployingRoleArn?: string;
   /** The value of the tag on the function (and the role) that the SCP's function statement matches. */
   private readonly handlerTagValue: string;
-  /** What the SCP's role statement matches: every role under the provider's path, or the ARN of the role passed in. */
-  private readonly roleResource: string;
+  /** What the SCP's role statement matches: every role under the provider's path, or the role passed in by name. */
+  private readonly roleResources: string[];
 
   /**
    * @param scope the construct to define it in, usually the Stack (where getOrCreate puts the default one)
@@ -324,13 +333,17 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
     }
 
     if (props.logEncryptionKey && !props.logGroup) {
-      props.logEncryptionKey.grant(
-        new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`),
-        'kms:Encrypt*',
-        'kms:Decrypt*',
-        'kms:ReEncrypt*',
-        'kms:GenerateDataKey*',
-        'kms:Describe*',
+      // As AWS's CloudWatch Logs guide writes it: only for log groups of this account and region.
+      props.logEncryptionKey.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'CloudWatchLogsOfThisAccountAndRegion',
+          principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+          actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          resources: ['*'],
+          conditions: {
+            ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:log-group:*` },
+          },
+        }),
       );
     }
     this.logGroup =
@@ -361,6 +374,7 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
       environment: {
         [ROLE_ARN_ENV]: this.role.roleArn,
         [STACK_ID_ENV]: Aws.STACK_ID,
+        [SERVICE_TIMEOUT_ENV]: String(timeout.plus(Duration.minutes(1)).toSeconds()),
         [URL_SUFFIX_ENV]: Aws.URL_SUFFIX,
         ...(props.responseUrlStandIn ? { [RESPONSE_URL_STAND_IN_ENV]: props.responseUrlStandIn } : {}),
       },
@@ -368,9 +382,18 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
     // CloudFormation invokes the function asynchronously, once per request: Lambda must not run an event again (a retry
     // after an error or timeout) or late (a throttled event is kept up to 6 hours by default), when it could undo what
     // CloudFormation did since. The handler also refuses any event older than its ServiceTimeout.
-    this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.seconds(MIN_EVENT_AGE_S) });
+    this.function.configureAsyncInvoke({
+      retryAttempts: 0,
+      maxEventAge: Duration.seconds(MIN_EVENT_AGE_S),
+      onFailure: props.droppedEventDestination,
+    });
     this.handlerTagValue = `${stack.account}/${stack.region}/${stack.stackName}`;
-    this.roleResource = props.role ? this.role.roleArn : `arn:${stack.partition}:iam::${stack.account}:role${handlerRolePath(stack)}*`;
+    // A role passed in: by its name under any path (a name is unique in an account, and an ARN given without the
+    // role's path would match nothing).
+    const roleArnPrefix = `arn:${stack.partition}:iam::${stack.account}:role`;
+    this.roleResources = props.role
+      ? [`${roleArnPrefix}/${this.role.roleName}`, `${roleArnPrefix}/*/${this.role.roleName}`]
+      : [`${roleArnPrefix}${handlerRolePath(stack)}*`];
     for (const resource of [this.function, this.role]) Tags.of(resource).add(HANDLER_TAG_KEY, this.handlerTagValue);
     if (invokeProtection && this.deployingRoleArn) protectInvocation(this, this.function, this.deployingRoleArn);
     else warnUnprotected(this);
@@ -386,7 +409,7 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
    * creating a role where the handler's role is, and putting the handler's tag value on any other function.
    *
    * The function is matched by the tag `finspace-user-settings:handler-of-stack`, valued `<account>/<region>/<stack
-   * name>`; the role by its path, `/finspace-user-settings/<region>/<stack name>/` (a role you pass in: by its ARN),
+   * name>`; the role by its path, `/finspace-user-settings/<region>/<stack name>/` (a role you pass in: by its name),
    * never by a tag, which AWS does not evaluate for iam:PassRole. Both stay true when the stack is recreated. The
    * deploying role must be a CloudFormation service role: a deployment with your own credentials is locked out by
    * them. Output them with `Stack.of(this).toJsonString(...)` and copy the deployed value into the SCP.
@@ -402,7 +425,7 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
     return serviceControlPolicyStatements(stack, {
       deployingRoleArn: this.deployingRoleArn,
       tagValue: this.handlerTagValue,
-      roleResource: this.roleResource,
+      roleResources: this.roleResources,
     });
   }
 }

@@ -32,3 +32,9 @@ export const URL_SUFFIX_ENV = 'FINSPACE_HANDLER_URL_SUFFIX';
  * ResponseURLs the handler accepts too. Unset in a deployment to AWS.
  */
 export const RESPONSE_URL_STAND_IN_ENV = 'FINSPACE_HANDLER_RESPONSE_URL_STAND_IN';
+
+/**
+ * The ServiceTimeout, in seconds, the construct gives every custom resource of the provider: the handler takes the
+ * shorter of it and the one the event carries as how long CloudFormation waits for a request.
+ */
+export const SERVICE_TIMEOUT_ENV = 'FINSPACE_HANDLER_SERVICE_TIMEOUT';

@@ -45,8 +45,8 @@ export interface ProtectedHandler {
   readonly deployingRoleArn: string;
   /** The tag value on the function. */
   readonly tagValue: string;
-  /** What the role statement matches: every role under the provider's path, or the ARN of the role passed in. */
-  readonly roleResource: string;
+  /** What the role statement matches: every role under the provider's path, or the role passed in, by name. */
+  readonly roleResources: string[];
 }
 
 /**
@@ -120,7 +120,7 @@ export function serviceControlPolicyStatements(stack: Stack, handler: ProtectedH
       sid: 'FinSpaceUserSettingsHandlerRoleOnlyForItsDeployer',
       effect: iam.Effect.DENY,
       notActions: ROLE_READ_ACTIONS,
-      resources: [handler.roleResource],
+      resources: handler.roleResources,
       conditions: deployer,
     }),
     new iam.PolicyStatement({

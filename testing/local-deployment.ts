@@ -115,6 +115,8 @@ export class LocalDeployment {
   readonly exchanges: Array<{ readonly event: Record<string, unknown>; readonly answer?: string }> = [];
   private readonly resources: ResourceState[] = [];
   private readonly functions = new Map<string, LocalLambda>();
+  /** How each function's container is made, for a second one beside it (Lambda runs concurrent events apart). */
+  private readonly containerOf = new Map<string, () => LocalLambda>();
 
   private constructor(
     options: LocalDeploymentOptions,
@@ -145,8 +147,7 @@ export class LocalDeployment {
             throw new Error(`${key} has runtime ${spec.runtime}; the local runner runs Node.js handlers`);
           const loggingConfig = stack.template.Resources[functionLogicalId].Properties?.LoggingConfig as
             { LogFormat?: unknown } | undefined;
-          this.functions.set(
-            key,
+          const container = () =>
             new LocalLambda(spec, {
               onLog: options.onLog,
               logFormat: loggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
@@ -155,8 +156,9 @@ export class LocalDeployment {
                 // The handler answers only CloudFormation's ResponseURLs, and this runner's receiver stands in for them.
                 [RESPONSE_URL_STAND_IN_ENV]: new URL(receiver.url()).origin,
               },
-            }),
-          );
+            });
+          this.containerOf.set(key, container);
+          this.functions.set(key, container());
         }
       }
     }
@@ -258,6 +260,31 @@ export class LocalDeployment {
     return steps;
   }
 
+  /**
+   * CloudFormation cancelling a Create still at work and sending its rollback Delete, which it can
+   * (cloudformation-coverage-roadmap#1814): the Create starts, and once `deleteWhen` resolves the Delete of the physical
+   * id CloudFormation generates for it runs in a second container, as Lambda runs it beside the first. Both steps, in
+   * the order they ended.
+   */
+  async createInterruptedByDelete(logicalId: string, deleteWhen: () => Promise<void>): Promise<StepRecord[]> {
+    const resource = this.find(logicalId);
+    const second = this.containerOf.get(`${resource.stack.stackName}/${resource.functionLogicalId}`)!();
+    try {
+      const ended: StepRecord[] = [];
+      const create = this.send('Create', resource, 'Create').then((step) => ended.push(step));
+      await deleteWhen();
+      const generated = `${this.physicalNameOf(resource)}-${randomUUID().slice(0, 12).toUpperCase()}`;
+      const rollback = this.send('Rollback', resource, 'Delete', undefined, { lambda: second, physicalResourceId: generated }).then(
+        (step) => ended.push(step),
+      );
+      await Promise.all([create, rollback]);
+      resource.exists = false;
+      return ended;
+    } finally {
+      await second.stop();
+    }
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.functions.values()].map((f) => f.stop()));
     await this.receiver.close();
@@ -304,13 +331,18 @@ export class LocalDeployment {
     }
   }
 
+  private physicalNameOf(resource: ResourceState): string {
+    return `${resource.stack.stackName}-${resource.logicalId}`;
+  }
+
   private async send(
     step: StepKind,
     resource: ResourceState,
     requestType: StepRecord['requestType'],
     oldProperties?: Record<string, unknown>,
+    override: { readonly lambda?: LocalLambda; readonly physicalResourceId?: string } = {},
   ): Promise<StepRecord> {
-    const lambda = this.functions.get(`${resource.stack.stackName}/${resource.functionLogicalId}`)!;
+    const lambda = override.lambda ?? this.functions.get(`${resource.stack.stackName}/${resource.functionLogicalId}`)!;
     const key = randomUUID();
     const event = {
       RequestType: requestType,
@@ -321,7 +353,7 @@ export class LocalDeployment {
       LogicalResourceId: resource.logicalId,
       ResourceType: RESOURCE_TYPE,
       ResourceProperties: resource.properties,
-      ...(requestType !== 'Create' ? { PhysicalResourceId: resource.physicalResourceId } : {}),
+      ...(requestType !== 'Create' ? { PhysicalResourceId: override.physicalResourceId ?? resource.physicalResourceId } : {}),
       ...(requestType === 'Update' ? { OldResourceProperties: oldProperties } : {}),
     };
     const invocation = await lambda.invoke(event);

@@ -8,6 +8,8 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { FinSpaceUserSettings, FinSpaceUserSettingsProvider } from '../../lib';
 import { AUDIT_ATTENTION_PATTERN, AUDIT_METRIC_NAME, AUDIT_METRIC_NAMESPACE } from '../../lib/audit-alarm';
 import { newAuditTrail, writeAudit } from '../../lambda/audit';
+import { bindingProblem } from '../../lambda/envelope';
+import { RESOURCE_TYPE } from '../../lib/handler-contract';
 import { captureConsole } from '../support/harness';
 
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Finance/1';
@@ -32,19 +34,13 @@ test('on: a metric filter on the log group, per stack, and an alarm on its first
   template.hasResourceProperties('AWS::Logs::MetricFilter', {
     LogGroupName: { Ref: Match.stringLikeRegexp('LogGroup') },
     FilterPattern: AUDIT_ATTENTION_PATTERN,
-    MetricTransformations: [
-      {
-        MetricNamespace: AUDIT_METRIC_NAMESPACE,
-        MetricName: AUDIT_METRIC_NAME,
-        MetricValue: '1',
-        Dimensions: [{ Key: 'StackId', Value: '$.message.stackId' }],
-      },
-    ],
+    // Nothing from the event picks the metric: one per stack, by its namespace.
+    MetricTransformations: [{ MetricNamespace: `${AUDIT_METRIC_NAMESPACE}/Finance`, MetricName: AUDIT_METRIC_NAME, MetricValue: '1' }],
   });
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-    Namespace: AUDIT_METRIC_NAMESPACE,
+    Namespace: `${AUDIT_METRIC_NAMESPACE}/Finance`,
     MetricName: AUDIT_METRIC_NAME,
-    Dimensions: [{ Name: 'StackId', Value: { Ref: 'AWS::StackId' } }],
+    Dimensions: Match.absent(),
     Statistic: 'Sum',
     Period: 300,
     Threshold: 1,
@@ -66,11 +62,18 @@ test("the pattern reads the audit line's fields where Lambda's JSON format puts 
   // Lambda's JSON log format: a lone object logged becomes `message`.
   const line = { timestamp: 't', level: 'ERROR', requestId: 'x', message: JSON.parse(lines[0]) };
   const paths = [...AUDIT_ATTENTION_PATTERN.matchAll(/\$\.([a-zA-Z.]+)/g)].map((m) => m[1]);
-  expect(paths).toEqual(['message.audit', 'message.outcome', 'message.delivered']);
+  expect(paths).toEqual(['message.audit', 'message.outcome', 'message.delivered', 'message.reason']);
   const at = (path: string) => path.split('.').reduce<unknown>((value, key) => (value as Record<string, unknown>)?.[key], line);
-  expect(paths.map(at)).toEqual(['FinSpaceUserSettings', 'IGNORED', false]);
-  // The metric's dimension.
-  expect(at('message.stackId')).toBe(STACK_ID);
+  expect(paths.map(at)).toEqual(['FinSpaceUserSettings', 'IGNORED', false, 'late']);
+  // A request of another stack or resource type is answered with a reason the pattern's wildcard matches.
+  expect(AUDIT_ATTENTION_PATTERN).toContain('($.message.reason = "This handler serves only*")');
+  expect(
+    bindingProblem(
+      { StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Other/2', ResourceType: RESOURCE_TYPE } as never,
+      STACK_ID,
+    ),
+  ).toMatch(/^This handler serves only /);
+  expect(bindingProblem({ StackId: STACK_ID, ResourceType: 'Custom::Other' } as never, STACK_ID)).toMatch(/^This handler serves only /);
 });
 
 test('the default log group can be encrypted with a key of yours, which CloudWatch Logs of the region may then use', () => {
@@ -86,6 +89,8 @@ test('the default log group can be encrypted with a key of yours, which CloudWat
         Match.objectLike({
           Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
           Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+          // Only for log groups of this account and region, not any that names the key.
+          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:123456789012:log-group:*' } },
         }),
       ]),
     },

@@ -5,7 +5,9 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { ApiAccess, FinSpaceUserSettings, FinSpaceUserSettingsProvider, FinSpaceUserType } from '../../lib';
 
 const ENV = 'r4nd0menv1d';
@@ -163,6 +165,22 @@ describe('FinSpaceUserSettings template', () => {
       Qualifier: '$LATEST',
       MaximumRetryAttempts: 0,
       MaximumEventAgeInSeconds: 60,
+      DestinationConfig: Match.absent(),
+    });
+    // The handler knows the ServiceTimeout the construct gives every custom resource, whatever the event says.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ FINSPACE_HANDLER_SERVICE_TIMEOUT: '360' }) },
+    });
+  });
+
+  test('an event Lambda drops without the handler answering goes to the destination given', () => {
+    const stack = newStack();
+    const queue = new sqs.Queue(stack, 'Dropped');
+    FinSpaceUserSettingsProvider.getOrCreate(stack, { droppedEventDestination: new destinations.SqsDestination(queue) });
+    new FinSpaceUserSettings(stack, 'Settings', { environmentId: ENV, userId: USER });
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      MaximumRetryAttempts: 0,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('Dropped'), 'Arn'] } } },
     });
   });
 

@@ -430,11 +430,14 @@ describe('the service control policy statements', () => {
     template.hasResourceProperties('AWS::IAM::Role', { Path: `/finspace-user-settings/${REGION}/Finance/` });
   });
 
-  test('a role passed in is matched by its ARN', async () => {
+  test('a role passed in is matched by its name, under any path (an ARN given without the path still matches)', async () => {
     const arn = `arn:aws:iam::${ACCOUNT}:role/finspace-handler`;
     const synthesized = synthesize((stack) => ({ role: iam.Role.fromRoleArn(stack, 'HandlerRole', arn, { mutable: false }) }));
     const scp = statementsOf(synthesized);
     expect(await simulate({ caller: CALLERS[1], action: 'iam:PassRole', resource: arn, scp })).toBe('ExplicitlyDenied');
+    const withPath = `arn:aws:iam::${ACCOUNT}:role/team/handlers/finspace-handler`;
+    expect(await simulate({ caller: CALLERS[1], action: 'iam:PassRole', resource: withPath, scp })).toBe('ExplicitlyDenied');
+    expect(await simulate({ caller: CALLERS[0], action: 'iam:PassRole', resource: withPath, scp })).toBe('Allowed');
     expect(await simulate({ caller: CALLERS[1], action: 'iam:PassRole', resource: `${arn}-other`, scp })).toBe('Allowed');
   });
 

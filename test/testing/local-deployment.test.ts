@@ -340,3 +340,24 @@ describe('the audit trail', () => {
     expect(Object.keys(steps[0].audit[0].sent as object)).toEqual(['apply', 'previousEnvironment']);
   });
 });
+
+test("the race CloudFormation leaves: a Create still at work when its rollback Delete arrives applies its settings after the Delete's revocation, and the audit lines show the order", async () => {
+  const analyst = deployment.resourceIds.find((id) => id.includes('Analyst'))!;
+  // FinSpace holds the Create's UpdateUser for 3 s; the Delete comes once the Create has its credentials.
+  deployment.emulator.injectFault({ operation: 'UpdateUser', delayMs: 3000 });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  const steps = await deployment.createInterruptedByDelete(analyst, async () => {
+    while (deployment.emulator.count('GetProgrammaticAccessCredentials') === 0) await sleep(20);
+    await sleep(300);
+  });
+  expect(steps.map((s) => `${s.step}:${s.requestType}:${s.status}`)).toEqual(['Rollback:Delete:SUCCESS', 'Create:Create:SUCCESS']);
+  const [rollback, create] = steps;
+  // The Delete carried the id CloudFormation generated, and revoked the properties' user all the same.
+  expect(rollback.audit[0]).toMatchObject({
+    physicalResourceId: expect.stringMatching(/^Fixture-Analyst[0-9A-F]{8}-[0-9A-F-]{12}$/),
+    sent: { onDelete: { userId: FIXTURE_USERS.analyst, apiAccess: 'DISABLED', result: 'accepted' } },
+  });
+  // Then the Create's UpdateUser, sent before the Delete came, landed: the user has the Create's settings again.
+  expect(create.audit[0]).toMatchObject({ sent: { apply: { userId: FIXTURE_USERS.analyst, result: 'accepted' } } });
+  expect(user(FIXTURE_USERS.analyst).apiAccess).toBe('ENABLED');
+}, 30_000);
