@@ -244,7 +244,7 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
   /** Where the handler logs. */
   readonly logGroup: logs.ILogGroup;
   /** The alarm on ignored requests and undelivered answers, when `auditAlarm` is set. */
-  readonly auditAlarm?: cloudwatch.IAlarm;
+  readonly auditAlarm?: cloudwatch.Alarm;
   /** The custom resources' ServiceToken. */
   readonly serviceToken: string;
   /** How long CloudFormation waits for an answer: the handler's timeout plus one minute. */

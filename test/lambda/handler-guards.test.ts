@@ -38,7 +38,8 @@ test('a crash inside the work is answered FAILED with its message', async () => 
   await bound({ access: crashing })(event('crash'), lambdaContext(10_000));
   expect(currentReceiver().response('crash')).toMatchObject({
     Status: 'FAILED',
-    Reason: expect.stringContaining('Cannot read properties of undefined'),
+    // A crash's message is outside text: its model words show, the rest does not.
+    Reason: expect.stringContaining('Cannot read [?] of [?]'),
   });
 });
 

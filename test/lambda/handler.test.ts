@@ -129,7 +129,7 @@ describe('Delete', () => {
   });
 
   test('with onDelete settings, any other failure fails the Delete with its reason', async () => {
-    h.emulator.injectFault({ operation: 'UpdateUser', status: 403, message: 'User is not permitted' });
+    h.emulator.injectFault({ operation: 'UpdateUser', status: 403, message: 'User is not allowed' });
     const { response } = await h.invoke(handler, {
       requestType: 'Delete',
       physicalResourceId: TARGET_USER_ID,
@@ -137,7 +137,7 @@ describe('Delete', () => {
     });
     expect(response.Status).toBe('FAILED');
     expect(response.PhysicalResourceId).toBe(TARGET_USER_ID);
-    expect(response.Reason).toContain('AccessDeniedException: User is not permitted');
+    expect(response.Reason).toContain('AccessDeniedException: User is not allowed');
   });
 
   test('after a failed Create it succeeds without an API call', async () => {
@@ -348,8 +348,8 @@ describe('retries', () => {
     [400, 'ValidationException', 'firstName is invalid'],
     [403, 'AccessDeniedException', 'not allowed'],
     [404, 'ResourceNotFoundException', 'User not found'],
-    [409, 'ConflictException', 'Conflict'],
-  ])('HTTP %i (%s) fails at once with the service message', async (status, name, message) => {
+    [409, 'ConflictException', 'User conflicts'],
+  ])('HTTP %i (%s) fails at once with the service message (its model words)', async (status, name, message) => {
     h.emulator.injectFault({ operation: 'UpdateUser', status, message });
     const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
     expect(response.Status).toBe('FAILED');
@@ -610,7 +610,8 @@ describe('an Update that changes environmentId (same physical id, so CloudFormat
     expect(response.Reason).toContain(
       `environmentId changed from "${ENVIRONMENT_ID}" to "${NEXT_ENV}": the new settings were applied in "${NEXT_ENV}", but the old properties' onDelete settings could not be applied to user "${TARGET_USER_ID}" in "${ENVIRONMENT_ID}", which the resource leaves: UpdateUser failed for user "${TARGET_USER_ID}" in FinSpace environment "${ENVIRONMENT_ID}"`,
     );
-    expect(response.Reason).toContain('ConflictException: Concurrent modification');
+    // The service's own words show only as far as they are words of the FinSpace model.
+    expect(response.Reason).toContain('ConflictException: [?].');
     expect(response.Reason).toContain('Fix the cause and deploy again');
     expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
     expect(h.emulator.getUser(NEXT_ENV, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');

@@ -21,7 +21,10 @@ describe('requestTimes', () => {
     const url = `${BUCKET}?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Date=${amzDate(T0)}&X-Amz-Expires=7200&X-Amz-Signature=ab`;
     expect(amzDate(T0)).toBe('20261202T161404Z');
     expect(requestTimes(url, '360')).toEqual({ signedAt: T0, expiresAt: T0 + 7_200_000, givesUpAt: T0 + 360_000 });
-    expect(requestTimes(url, '9000')).toEqual({ signedAt: T0, expiresAt: T0 + 7_200_000, givesUpAt: T0 + 7_200_000 });
+    // CloudFormation's ServiceTimeout is at most 3600 s: a larger one is taken as that.
+    expect(requestTimes(url, '9000')).toEqual({ signedAt: T0, expiresAt: T0 + 7_200_000, givesUpAt: T0 + 3_600_000 });
+    const short = `${BUCKET}?X-Amz-Date=${amzDate(T0)}&X-Amz-Expires=300`;
+    expect(requestTimes(short, '360').givesUpAt).toBe(T0 + 300_000);
     // Without a ServiceTimeout, CloudFormation's default.
     expect(DEFAULT_SERVICE_TIMEOUT_S).toBe(3600);
     expect(requestTimes(url, undefined).givesUpAt).toBe(T0 + 3_600_000);

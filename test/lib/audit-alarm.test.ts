@@ -90,7 +90,13 @@ test('the default log group can be encrypted with a key of yours, which CloudWat
           Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
           Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
           // Only for log groups of this account and region, not any that names the key.
-          Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:eu-west-1:123456789012:log-group:*' } },
+          Condition: {
+            ArnLike: {
+              'kms:EncryptionContext:aws:logs:arn': {
+                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:123456789012:log-group:*']],
+              },
+            },
+          },
         }),
       ]),
     },

@@ -121,6 +121,7 @@ test("the function's environment: the variables the handler reads, by name", () 
   expect(Object.keys(fn.Properties.Environment.Variables).sort()).toEqual([
     'FINSPACE_HANDLER_RESPONSE_URL_STAND_IN',
     'FINSPACE_HANDLER_ROLE_ARN',
+    'FINSPACE_HANDLER_SERVICE_TIMEOUT',
     'FINSPACE_HANDLER_STACK_ID',
     'FINSPACE_HANDLER_URL_SUFFIX',
   ]);
