@@ -106,7 +106,10 @@ for (const [group, { mutate, target, title }] of Object.entries(GROUPS)) {
     return out.sort();
   };
   const mutatedChanged = changed(given, filesOf(root, mutate));
-  const inputsChanged = run?.inputs ? changed(inputs, inputsOf(root)) : ['(not recorded by this run)'];
+  const mutatedNames = new Set([...Object.keys(given), ...filesOf(root, mutate)]);
+  const inputsChanged = run?.inputs
+    ? changed(inputs, inputsOf(root)).filter((entry) => !mutatedNames.has(entry.replace(/ \((added|removed)\)$/, '')))
+    : ['(not recorded by this run)'];
   staleness.push({ title, last: history.at(-1), mutatedChanged, inputsChanged });
 
   const seen = new Set();
