@@ -8,9 +8,9 @@ import * as fc from 'fast-check';
 import { MODEL_WORDS } from '../../lambda/model-words';
 import { outside, requestIdPart } from '../../lambda/outside-text';
 import { HIDDEN, nameWordsIn, reasonText, shownOutside } from '../../lambda/outside-words';
-import { analystProperties, ENVIRONMENT_ID, Harness, newHandler, TARGET_USER_ID } from '../support/harness';
+import { analystProperties, ENVIRONMENT_ID, newHandler, TARGET_USER_ID } from '../support/harness';
 import { FORMS, formArb, LIBRARY_WORDS, messageArb, nameArb, wordsOf } from '../support/name-forms';
-import { asDeployed } from '../support/deployed-environment';
+import { deployedHarnessEachTest } from '../support/deployed-environment';
 
 const named = (firstName: string, lastName = 'Zz') => nameWordsIn({ ResourceProperties: { firstName, lastName } });
 const NONE = new Set<string>();
@@ -122,14 +122,10 @@ describe('properties', () => {
 });
 
 describe('through the handler', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await Harness.start();
-    asDeployed(h);
-  });
-  afterEach(() => h.close());
+  const current = deployedHarnessEachTest();
 
   test('names of the request, old and onDelete included, and names FinSpace holds reach neither the answer nor the log line', async () => {
+    const h = current();
     h.emulator.injectFault({
       operation: 'UpdateUser',
       status: 400,

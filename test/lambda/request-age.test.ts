@@ -5,8 +5,8 @@
  */
 import { DEFAULT_SERVICE_TIMEOUT_S, OutlivedError, checkNotOutlived, requestTimes, staleProblem } from '../../lambda/request-age';
 import { certainlyNotApplied, CREATE_FAILED_PREFIX } from '../../lambda/lifecycle';
-import { analystProperties, ENVIRONMENT_ID, Harness, newHandler, TARGET_USER_ID, type EventInit } from '../support/harness';
-import { asDeployed } from '../support/deployed-environment';
+import { analystProperties, ENVIRONMENT_ID, newHandler, TARGET_USER_ID, type EventInit } from '../support/harness';
+import { deployedHarnessEachTest } from '../support/deployed-environment';
 
 const T0 = Date.UTC(2026, 11, 2, 16, 14, 4);
 const amzDate = (ms: number) =>
@@ -83,16 +83,11 @@ test('an UpdateUser stopped because CloudFormation gave up certainly changed not
 });
 
 describe('the handler', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await Harness.start();
-    asDeployed(h);
-  });
-  afterEach(() => h.close());
+  const current = deployedHarnessEachTest();
 
   /** An event whose stand-in ResponseURL carries a signing time `ageMs` ago, as CloudFormation's does. */
   function aged(init: EventInit, ageMs: number, expiresS = 7200) {
-    const { key, event } = h.event(init);
+    const { key, event } = current().event(init);
     const url = `${event.ResponseURL}&X-Amz-Date=${amzDate(Date.now() - ageMs)}&X-Amz-Expires=${expiresS}&X-Amz-Signature=00`;
     return { key, event: { ...event, ResponseURL: url } };
   }
@@ -102,6 +97,7 @@ describe('the handler', () => {
     ['Create', { requestType: 'Create', properties: withOnDelete }],
     ['Delete with onDelete', { requestType: 'Delete', physicalResourceId: TARGET_USER_ID, properties: withOnDelete }],
   ])('a %s older than its ServiceTimeout makes no FinSpace call and leaves one IGNORED audit line', async (_name, init) => {
+    const h = current();
     const { event } = aged(init, 361_000);
     await newHandler()(event, { getRemainingTimeInMillis: () => 6000 });
     expect(h.emulator.requests).toHaveLength(0);
@@ -117,6 +113,7 @@ describe('the handler', () => {
   });
 
   test('one whose ResponseURL expired is refused the same way; a young one is served', async () => {
+    const h = current();
     const expired = aged({ requestType: 'Create', properties: analystProperties() }, 2000, 1);
     await newHandler()(expired.event, { getRemainingTimeInMillis: () => 6000 });
     expect(h.emulator.requests).toHaveLength(0);
@@ -127,6 +124,7 @@ describe('the handler', () => {
   });
 
   test('a throttled Create stops retrying when CloudFormation stops waiting, sends nothing after, and answers FAILED with the marker', async () => {
+    const h = current();
     h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 1000 });
     // Signed 358.5 s ago with a ServiceTimeout of 360 s (X-Amz-Date has whole seconds): 0.5 to 1.5 s left.
     const { key, event } = aged({ requestType: 'Create', properties: analystProperties() }, 358_500);

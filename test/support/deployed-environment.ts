@@ -5,7 +5,7 @@
  */
 import { RESPONSE_URL_STAND_IN_ENV, STACK_ID_ENV } from '../../lib/handler-contract';
 import type { ResponseReceiver } from '../../testing/response-receiver';
-import { STACK_ID, type Harness } from './harness';
+import { Harness, STACK_ID } from './harness';
 
 /** The origin of the receiver's ResponseURLs (http://127.0.0.1:<port>). */
 export function receiverOrigin(receiver: ResponseReceiver): string {
@@ -16,4 +16,15 @@ export function receiverOrigin(receiver: ResponseReceiver): string {
 export function asDeployed(h: Harness): void {
   process.env[STACK_ID_ENV] = STACK_ID;
   process.env[RESPONSE_URL_STAND_IN_ENV] = receiverOrigin(h.receiver);
+}
+
+/** A harness for each test of the file (or describe), bound as deployed and closed after the test: call `current()`. */
+export function deployedHarnessEachTest(): () => Harness {
+  let h: Harness;
+  beforeEach(async () => {
+    h = await Harness.start();
+    asDeployed(h);
+  });
+  afterEach(() => h.close());
+  return () => h;
 }
