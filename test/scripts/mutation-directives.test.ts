@@ -16,7 +16,11 @@ interface Found {
 }
 
 /** Every mutated file of the project, each with `prefix` before it, and the mutants Stryker finds in them. */
-function instrument(prefix: string): { files: Array<{ name: string; content: string }>; mutants: Found[] } {
+type Instrumented = { files: Array<{ name: string; content: string }>; mutants: Found[] };
+const instrumented = new Map<string, Instrumented>();
+function instrument(prefix: string): Instrumented {
+  // Each prefix once per file: instrumenting every mutated file takes seconds.
+  if (instrumented.has(prefix)) return instrumented.get(prefix)!;
   const run = spawnSync(process.execPath, [path.join(root, 'test', 'support', 'instrument.mjs')], {
     cwd: root,
     input: JSON.stringify({ prefix }),
@@ -24,7 +28,8 @@ function instrument(prefix: string): { files: Array<{ name: string; content: str
     maxBuffer: 1 << 28,
   });
   if (run.status !== 0) throw new Error(run.stderr);
-  return JSON.parse(run.stdout);
+  instrumented.set(prefix, JSON.parse(run.stdout));
+  return instrumented.get(prefix)!;
 }
 const DIRECTIVE = /^\s*\/\/ Stryker disable next-line ([a-zA-Z, ]+): (.+)$/;
 
