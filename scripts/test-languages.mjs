@@ -259,7 +259,9 @@ function checkTemplate(template) {
     'Deny',
     'FinSpaceUserSettingsHandlerOnlyForItsDeployer',
     'FinSpaceUserSettingsHandlerRoleOnlyForItsDeployer',
-    'iam:TagRole',
+    // The role by its path (a role's tags do not govern iam:PassRole); the tag guards functions only.
+    ':role/finspace-user-settings/',
+    'lambda:TagResource',
   ]) {
     assert(scp.includes(part), `output ServiceControlPolicyStatements has no ${part}: ${scp}`);
   }
