@@ -76,7 +76,7 @@ export interface AuditOutcome {
   readonly outcome: 'SUCCESS' | 'FAILED' | 'IGNORED';
   /** The physical id answered (or, for an ignored request, the one it carried). */
   readonly physicalResourceId?: string;
-  /** Why it failed or was ignored, as answered: redacted. */
+  /** Why it failed or was ignored, as answered (outside text filtered by outside-words.ts). */
   readonly reason?: string;
   readonly stats?: RetryStats;
   /** Whether CloudFormation accepted the answer PUT; false when it never did, or nothing was sent (IGNORED). */
