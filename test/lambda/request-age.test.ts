@@ -123,6 +123,21 @@ describe('the handler', () => {
     expect(h.receiver.response(young.key)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
   });
 
+  test('when the credentials take longer than CloudFormation still waits, UpdateUser is not sent at all', async () => {
+    const h = current();
+    // Signed 359 s ago with a ServiceTimeout of 360 s, and the credentials take 2.5 s: CloudFormation gives up first.
+    h.emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', delayMs: 2500 });
+    const { key, event } = aged({ requestType: 'Create', properties: analystProperties() }, 359_000);
+    await newHandler()(event, { getRemainingTimeInMillis: () => 6000 });
+    expect(h.emulator.count('UpdateUser')).toBe(0);
+    expect(h.receiver.response(key)).toMatchObject({
+      Status: 'FAILED',
+      PhysicalResourceId: expect.stringMatching(/^finspace-user-settings:create-failed:/),
+    });
+    // The credentials call itself ends when CloudFormation stops waiting.
+    expect(h.receiver.response(key)!.Reason).toMatch(/^GetProgrammaticAccessCredentials gave up at the deadline/);
+  });
+
   test('a throttled Create stops retrying when CloudFormation stops waiting, sends nothing after, and answers FAILED with the marker', async () => {
     const h = current();
     h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 1000 });
