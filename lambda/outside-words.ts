@@ -62,7 +62,8 @@ export function shownOutside(text: string, nameWords: ReadonlySet<string>): stri
     const at = match.index;
     if (word !== undefined) {
       const lower = word.toLowerCase();
-      tokens.push({ text: word, word: true, hidden: !(/^[a-z]+$/.test(lower) && MODEL_WORDS.has(lower) && !nameWords.has(lower)) });
+      // The model's words are ASCII: a word with any other letter is none of them.
+      tokens.push({ text: word, word: true, hidden: !(MODEL_WORDS.has(lower) && !nameWords.has(lower)) });
     } else if (digits !== undefined) {
       const plain = /^[0-9]+$/.test(digits) && !BEFORE_DIGITS_HIDE.test(normalized[at - 1] ?? '');
       tokens.push({ text: digits, word: false, hidden: !(plain && !AFTER_DIGITS_HIDE.test(normalized[at + token.length] ?? '')) });

@@ -57,6 +57,8 @@ test('a model word touching hidden text or an escape mark (\\ & # % ;), on eithe
   expect(shownOutside('\\u0048all and H\u00adall all', NONE)).toBe('\\[?] and [?] all');
   // Digits after ; are a plain number; any printable ASCII that is no letter or digit shows, DEL does not.
   expect(shownOutside('limit;50 !~\u007f', NONE)).toBe('[?];50 !~[?]');
+  // Only ASCII digits are a plain number, all of the run.
+  expect(shownOutside('\u06633 3\u0663 50', NONE)).toBe('[?] 50');
 });
 
 test('a name FinSpace holds and the request does not set never shows unless it is a word of the model', () => {
