@@ -55,9 +55,14 @@ export function requestTimes(responseUrl: string, serviceTimeout: unknown, confi
   return { signedAt, expiresAt, givesUpAt: known.length > 0 ? Math.min(...known) : undefined };
 }
 
+/** Whether CloudFormation has stopped waiting for the request at `now`. */
+const givenUp = (times: RequestTimes, now: number): times is RequestTimes & { givesUpAt: number } =>
+  // Stryker disable next-line ConditionalExpression: Equivalent: a number is never >= undefined, so without a limit it is false either way.
+  times.givesUpAt !== undefined && now >= times.givesUpAt;
+
 /** Why a request is stale at `now`, or undefined while CloudFormation still waits for it. */
 export function staleProblem(times: RequestTimes, now: number): string | undefined {
-  if (times.givesUpAt === undefined || now < times.givesUpAt) return undefined;
+  if (!givenUp(times, now)) return undefined;
   const when = new Date(times.givesUpAt).toISOString();
   const why =
     times.givesUpAt === times.expiresAt
@@ -82,6 +87,5 @@ export class OutlivedError extends ComposedError {
 
 /** Throws OutlivedError once CloudFormation has stopped waiting for the request. */
 export function checkNotOutlived(times: RequestTimes, now: number): void {
-  // Stryker disable next-line ConditionalExpression: Equivalent: a number is never >= undefined, so an absent limit throws either way never.
-  if (times.givesUpAt !== undefined && now >= times.givesUpAt) throw new OutlivedError(times.givesUpAt);
+  if (givenUp(times, now)) throw new OutlivedError(times.givesUpAt);
 }

@@ -252,7 +252,7 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
 
   /** The role the resource policy and the SCP statements leave the handler to, when there is one. */
   private readonly deployingRoleArn?: string;
-  /** The value of the tag on the function (and the role) that the SCP's function statement matches. */
+  /** The value of the tag on the function that the SCP's function statement matches. */
   private readonly handlerTagValue: string;
   /** What the SCP's role statement matches: every role under the provider's path, or the role passed in by name. */
   private readonly roleResources: string[];
@@ -394,7 +394,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
     this.roleResources = props.role
       ? [`${roleArnPrefix}/${this.role.roleName}`, `${roleArnPrefix}/*/${this.role.roleName}`]
       : [`${roleArnPrefix}${handlerRolePath(stack)}*`];
-    for (const resource of [this.function, this.role]) Tags.of(resource).add(HANDLER_TAG_KEY, this.handlerTagValue);
+    // Only the function: the SCP matches the role by its path, since IAM does not evaluate a role's tags for PassRole.
+    Tags.of(this.function).add(HANDLER_TAG_KEY, this.handlerTagValue);
     if (invokeProtection && this.deployingRoleArn) protectInvocation(this, this.function, this.deployingRoleArn);
     else warnUnprotected(this);
     this.serviceToken = this.function.functionArn;

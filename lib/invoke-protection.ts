@@ -24,7 +24,7 @@ const TAGGING_ACTIONS = ['lambda:CreateFunction', 'lambda:TagResource'];
 const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl'];
 
 /**
- * The tag the provider puts on its function and its role, valued `<account>/<region>/<stack name>`: what the SCP's
+ * The tag the provider puts on its function, valued `<account>/<region>/<stack name>`: what the SCP's
  * function statement keys on, so it stays true when the stack is deleted and created again (the ARNs change, the value
  * does not), and a stack of the same name in another account or region is another value.
  */

@@ -428,6 +428,11 @@ describe('the service control policy statements', () => {
     const { template } = synthesize();
     template.hasResourceProperties('AWS::Lambda::Function', { Tags: Match.arrayWith([{ Key: KEY, Value: VALUE }]) });
     template.hasResourceProperties('AWS::IAM::Role', { Path: `/finspace-user-settings/${REGION}/Finance/` });
+    // The role carries no handler tag: nothing keys on it (IAM does not evaluate it for PassRole).
+    const role = Object.values(
+      template.findResources('AWS::IAM::Role', { Properties: { Path: `/finspace-user-settings/${REGION}/Finance/` } }),
+    )[0];
+    expect((role.Properties.Tags ?? []).map((t: { Key: string }) => t.Key)).not.toContain(KEY);
   });
 
   test('a role passed in is matched by its name, under any path (an ARN given without the path still matches)', async () => {
