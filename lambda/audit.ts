@@ -6,12 +6,11 @@
  * `filter message.audit = "FinSpaceUserSettings"` and reads message.stackId, message.sent.apply.userId, and so on.
  */
 import { isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
-import type { Envelope } from './envelope';
 import type { UpdateUserInput } from './finspace-client';
 import type { CallPurpose } from './lifecycle';
 import { log } from './log';
 import { errorNamePart } from './outside-text';
-import { isRecord } from './properties';
+import type { ReadRequest } from './request';
 import type { RetryStats } from './retry';
 
 /** The value of every audit line's `audit` field. */
@@ -24,16 +23,15 @@ const SENT_KEYS: Record<CallPurpose, string> = { apply: 'apply', 'on-delete': 'o
 export const UNFINISHED = 'unfinished when the handler answered';
 
 export interface AuditTrail {
-  readonly envelope: Envelope;
-  /** The event's ResourceProperties, as they came. */
-  readonly properties: unknown;
+  /** Who asked, about which user. */
+  readonly request: Pick<ReadRequest, 'envelope' | 'environmentId' | 'userId'>;
   readonly startedAt: number;
   readonly sent: Record<string, Record<string, string>>;
   written: boolean;
 }
 
-export function newAuditTrail(envelope: Envelope, properties: unknown, startedAt: number): AuditTrail {
-  return { envelope, properties, startedAt, sent: {}, written: false };
+export function newAuditTrail(request: AuditTrail['request'], startedAt: number): AuditTrail {
+  return { request, startedAt, sent: {}, written: false };
 }
 
 /** Records an UpdateUser about to be sent (its settings, names only as "set"); the function returned records its end. */
@@ -70,8 +68,6 @@ export function failedCallResult(error: unknown): string {
   return 'failed with an error the library does not name';
 }
 
-const stringOf = (value: unknown) => (typeof value === 'string' ? value : undefined);
-
 export interface AuditOutcome {
   readonly outcome: 'SUCCESS' | 'FAILED' | 'IGNORED';
   /** The physical id answered (or, for an ignored request, the one it carried). */
@@ -87,8 +83,7 @@ export interface AuditOutcome {
 export function writeAudit(trail: AuditTrail, end: AuditOutcome): void {
   if (trail.written) return;
   trail.written = true;
-  const { envelope } = trail;
-  const properties = isRecord(trail.properties) ? trail.properties : {};
+  const { envelope, environmentId, userId } = trail.request;
   // A success CloudFormation never got is no success for the stack: it waits, then fails the resource.
   log(end.outcome === 'SUCCESS' && end.delivered ? 'INFO' : 'ERROR', {
     message:
@@ -103,8 +98,8 @@ export function writeAudit(trail: AuditTrail, end: AuditOutcome): void {
     requestId: envelope.RequestId,
     requestType: envelope.RequestType,
     resourceType: envelope.ResourceType,
-    environmentId: stringOf(properties.environmentId),
-    userId: stringOf(properties.userId),
+    environmentId,
+    userId,
     physicalResourceId: end.physicalResourceId,
     sent: Object.keys(trail.sent).length > 0 ? trail.sent : 'nothing',
     outcome: end.outcome,

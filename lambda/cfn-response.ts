@@ -1,27 +1,11 @@
 /**
- * CloudFormation's custom-resource protocol: the request it sends, and the answer, an HTTP PUT of JSON to the
- * pre-signed ResponseURL. The PUT is retried, since a lost answer leaves the stack waiting; the URL is never
- * logged or put in an error message (it is a credential for the stack's answer).
+ * The answer to CloudFormation: an HTTP PUT of JSON to the pre-signed ResponseURL, retried, since a lost answer leaves
+ * the stack waiting. The URL is a credential for the stack's answer, never logged.
  */
 import type * as http from 'node:http';
 import { longestPrefixWithin } from './fit';
 import { log } from './log';
 import { retryUntilDeadline, type RetryPolicy } from './retry';
-
-export type RequestType = 'Create' | 'Update' | 'Delete';
-
-export interface CustomResourceEvent {
-  readonly RequestType: RequestType;
-  readonly ResponseURL: string;
-  readonly StackId: string;
-  readonly RequestId: string;
-  readonly LogicalResourceId: string;
-  readonly ResourceType: string;
-  readonly ServiceToken?: string;
-  readonly PhysicalResourceId?: string;
-  readonly ResourceProperties: Record<string, unknown>;
-  readonly OldResourceProperties?: Record<string, unknown>;
-}
 
 export interface CustomResourceResponse {
   readonly Status: 'SUCCESS' | 'FAILED';

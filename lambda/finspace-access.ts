@@ -6,27 +6,9 @@
  */
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';
-import { FINSPACE_STATUS } from '../lib/finspace-status';
-import { REJECTED_CREDENTIAL_ERROR_NAMES } from './error-names';
 import { FinSpaceDataClient, FinSpaceDataServiceError, type UpdateUserInput, type UpdateUserOutput } from './finspace-client';
-import { ComposedError, errorNamePart, outside, partsOf, requestIdPart, type ReasonPart } from './outside-text';
-import { EndpointUnreachableError, newRetryStats, retryUntilDeadline, type RetryRunner, type RetryStats } from './retry';
-
-/**
- * A call that failed for good, with the service's error name as `code`, the operation that failed, and a message that
- * says what to do (its parts tell the library's words from the service's, see outside-text.ts).
- */
-export class FinSpaceCallError extends ComposedError {
-  constructor(
-    readonly code: string,
-    readonly operation: string,
-    parts: readonly ReasonPart[],
-    options?: { cause?: unknown },
-  ) {
-    super(parts, options);
-    this.name = 'FinSpaceCallError';
-  }
-}
+import { callFailure, FinSpaceCallError, isRejectedCredentials, type CallTarget } from './call-failure';
+import { newRetryStats, retryUntilDeadline, type RetryRunner, type RetryStats } from './retry';
 
 export interface FinSpaceAccessConfig {
   readonly region: string;
@@ -73,18 +55,6 @@ interface CachedCredentials {
   readonly refreshAt: number;
 }
 
-const REJECTED_CREDENTIAL_ERRORS = new Set(REJECTED_CREDENTIAL_ERROR_NAMES);
-
-/** A 403 that means "these temporary credentials no longer work", as opposed to "this principal may not". */
-export function isRejectedCredentials(error: unknown): boolean {
-  if (!(error instanceof FinSpaceDataServiceError) || error.$metadata.httpStatusCode !== 403) return false;
-  return REJECTED_CREDENTIAL_ERRORS.has(error.name) || /expired|security token|signature/i.test(error.message);
-}
-
-const REGISTRATION_STEP =
-  'Register the role in the FinSpace environment as the API access principal (apiAccessPrincipalArn, with apiAccess ENABLED) ' +
-  'of a FinSpace user who may manage users: a superuser, or a member of a permission group with the ManageUsersAndGroups permission.';
-
 export class FinSpaceAccess {
   private readonly cache = new Map<string, CachedCredentials>();
   private readonly roleClient: FinSpaceDataClient;
@@ -92,6 +62,7 @@ export class FinSpaceAccess {
   private readonly durationInMinutes: number;
   private readonly refreshMarginMs: number;
   private readonly now: () => number;
+  private readonly where: CallTarget;
 
   constructor(private readonly config: FinSpaceAccessConfig) {
     this.roleClient = new FinSpaceDataClient({
@@ -104,6 +75,7 @@ export class FinSpaceAccess {
     this.durationInMinutes = config.durationInMinutes ?? 60;
     this.refreshMarginMs = config.refreshMarginMs ?? 5 * 60_000;
     this.now = config.now ?? Date.now;
+    this.where = { endpoint: this.roleClient.endpoint.origin, region: config.region, roleArn: config.roleArn };
   }
 
   /** UpdateUser in `environmentId` as the FinSpace user the handler's role is registered to. */
@@ -128,7 +100,7 @@ export class FinSpaceAccess {
           client = await this.clientFor(environmentId, context.deadline, stats, true);
           continue;
         }
-        throw this.finalError('UpdateUser', where, environmentId, error);
+        throw callFailure('UpdateUser', where, environmentId, error, this.where);
       }
     }
   }
@@ -148,11 +120,12 @@ export class FinSpaceAccess {
         { deadline, stats },
       );
     } catch (error) {
-      throw this.finalError(
+      throw callFailure(
         'GetProgrammaticAccessCredentials',
         `FinSpace environment ${JSON.stringify(environmentId)}`,
         environmentId,
         error,
+        this.where,
       );
     }
     const { accessKeyId, secretAccessKey, sessionToken } = output.credentials ?? {};
@@ -174,82 +147,5 @@ export class FinSpaceAccess {
     });
     this.cache.set(environmentId, { client, refreshAt: this.now() + minutes * 60_000 - this.refreshMarginMs });
     return client;
-  }
-
-  /** What a user is told when the endpoint cannot be found, reached, or is not FinSpace's. */
-  private endpointAdvice(): string {
-    return (
-      `The FinSpace Data API endpoint ${this.roleClient.endpoint.origin} (region ${this.config.region}) cannot be reached or does not serve FinSpace. ` +
-      `${FINSPACE_STATUS} If FinSpace is gone for this account, retain the resource instead of deleting it ` +
-      '(removalPolicy RETAIN, or retain it when CloudFormation offers to after DELETE_FAILED); otherwise check the region, ' +
-      'the endpoint override (AWS_ENDPOINT_URL_FINSPACE_DATA) and, in a VPC, the route to the endpoint.'
-    );
-  }
-
-  /** Turns a failure into one a CloudFormation user can act on: what failed, where, why, what to do. */
-  private finalError(operation: string, where: string, environmentId: string, error: unknown): Error {
-    if (error instanceof EndpointUnreachableError) {
-      return new FinSpaceCallError(
-        'EndpointUnreachable',
-        operation,
-        [`${operation} failed for ${where}: `, ...error.parts, `. ${this.endpointAdvice()}`],
-        // Stryker disable next-line ObjectLiteral: Equivalent for users: an error's cause is never logged or answered; the reason is made of its parts.
-        { cause: error },
-      );
-    }
-    if (!(error instanceof FinSpaceDataServiceError)) return error instanceof Error ? error : new ComposedError(partsOf(error));
-    // The service's words (or, for an answer without any, this client's own).
-    const message = partsOf(error);
-    if (error.$metadata.httpStatusCode === 404 && error.name !== 'ResourceNotFoundException') {
-      // Not FinSpace's "no such user": the endpoint does not know the operation at all.
-      return new FinSpaceCallError(
-        error.name,
-        operation,
-        // Stryker disable next-line StringLiteral: Not worth a test: it only separates the error name from the service's message in the unknown-operation sentence, whose words are each checked.
-        [`${operation} failed for ${where}: HTTP 404 `, errorNamePart(error.name), ': ', ...message, `. ${this.endpointAdvice()}`],
-        // Stryker disable next-line ObjectLiteral: Equivalent for users: an error's cause is never logged or answered; the reason is made of its parts.
-        { cause: error },
-      );
-    }
-    const role = this.config.roleArn ? `the handler's role ${this.config.roleArn}` : "the handler's role";
-    const service: ReasonPart[] = [
-      errorNamePart(error.name),
-      ': ',
-      ...message,
-      ...(error.reason ? [' (reason: ', outside(error.reason), ')'] : []),
-    ];
-    let advice: string;
-    switch (error.name) {
-      case 'AccessDeniedException':
-        advice =
-          operation === 'GetProgrammaticAccessCredentials'
-            ? `FinSpace environment ${JSON.stringify(environmentId)} does not accept ${role} as an API access principal. ${REGISTRATION_STEP}`
-            : `The FinSpace user that ${role} acts as in environment ${JSON.stringify(environmentId)} may not manage users. ${REGISTRATION_STEP}`;
-        break;
-      case 'ResourceNotFoundException':
-        advice =
-          'The user must already exist: FinSpaceUserSettings changes settings, it does not create users. Check userId and environmentId.';
-        break;
-      case 'ValidationException':
-        advice = 'FinSpace rejected a setting; correct the value it names.';
-        break;
-      case 'ConflictException':
-        advice = 'Another change to this user is in progress or conflicts; retry the deployment.';
-        break;
-      default:
-        advice = isRejectedCredentials(error)
-          ? `FinSpace rejected fresh temporary credentials for ${role}; check that its API access is still ENABLED. ${REGISTRATION_STEP}`
-          : 'Retry the deployment; report it if it persists.';
-    }
-    const requestId = error.$metadata.requestId ? [' (request id ', requestIdPart(error.$metadata.requestId), ')'] : [];
-    return new FinSpaceCallError(
-      error.name,
-      operation,
-      [`${operation} failed for ${where}`, ...requestId, ': ', ...service, `. ${advice}`],
-      // Stryker disable next-line ObjectLiteral: Equivalent for users: an error's cause is never logged or answered; the reason is made of its parts.
-      {
-        cause: error,
-      },
-    );
   }
 }

@@ -1,24 +1,14 @@
 /**
- * What each CloudFormation request does to the FinSpace user:
- * - Create, Update: UpdateUser with exactly the given settings; the returned userId is the physical id, so a new
- *   userId is a replacement and CloudFormation later deletes the old one.
- * - Update that moves the resource to another environmentId (same physical id, so CloudFormation sends no Delete):
- *   the old properties' onDelete settings are applied to the user in the old environment, as a Delete would have.
- * - Delete: nothing, unless onDelete settings are given; those are applied, and a user that is gone counts as done.
- * - A Create that fails answers the user it may have changed as its physical id (its UpdateUser was sent, and FinSpace
- *   did not say it refused it), so that CloudFormation's rollback Delete applies onDelete there; only a Create that
- *   certainly changed nothing answers a marker, whose Delete never calls FinSpace. Any other Delete applies onDelete to
- *   the user the properties name, whatever its physical id (one CloudFormation made up for a Create that never
- *   answered may look like a user id).
+ * What each request does to the FinSpace user, and which user a failure answers as its physical id (README:
+ * "Create, update, delete" and "Rollback").
  */
 import { createHash } from 'node:crypto';
 import { checkField } from '../lib/finspace-rules';
-import { ON_DELETE_PROPERTY } from '../lib/handler-contract';
-import type { CustomResourceEvent } from './cfn-response';
 import type { UpdateUserInput, UpdateUserOutput } from './finspace-client';
 import { ComposedError, partsOf } from './outside-text';
-import { InvalidPropertiesError, parseProperties, type UserSettingsRequest } from './properties';
+import { InvalidPropertiesError, valid, type UserSettingsRequest } from './properties';
 import { OutlivedError } from './request-age';
+import type { CustomResourceRequest } from './request';
 
 /** The physical id reported for a Create that certainly changed nothing; a Delete with such an id has nothing to undo. */
 export const CREATE_FAILED_PREFIX = 'finspace-user-settings:create-failed:';
@@ -62,7 +52,13 @@ function isUserGone(error: unknown): boolean {
 export type CallPurpose = 'apply' | 'on-delete' | 'previous-environment';
 
 export interface UserSettingsApi {
-  updateUser(environmentId: string, input: UpdateUserInput, purpose: CallPurpose): Promise<UpdateUserOutput>;
+  /** `onUncertainAttempt` is called when an attempt ends without FinSpace's success or refusal: it may have applied. */
+  updateUser(
+    environmentId: string,
+    input: UpdateUserInput,
+    purpose: CallPurpose,
+    onUncertainAttempt?: () => void,
+  ): Promise<UpdateUserOutput>;
 }
 
 export interface LifecycleOutcome {
@@ -75,60 +71,80 @@ export interface LifecycleOutcome {
  * RequestId), different for any other request or purpose. A SHA-256 hex digest: 64 characters, within 1..128.
  */
 export function clientTokenFor(
-  event: Pick<CustomResourceEvent, 'StackId' | 'LogicalResourceId' | 'RequestId'>,
+  request: Pick<CustomResourceRequest, 'stackId' | 'logicalResourceId' | 'requestId'>,
   purpose: CallPurpose,
 ): string {
-  return createHash('sha256').update([event.StackId, event.LogicalResourceId, event.RequestId, purpose].join('\n')).digest('hex');
+  return createHash('sha256').update([request.stackId, request.logicalResourceId, request.requestId, purpose].join('\n')).digest('hex');
 }
 
 /**
- * The physical id to report when a request fails. A Create reports the user its UpdateUser may have changed
+ * The physical id a failed request answers. A Create answers the user its UpdateUser may have changed
  * (`mayHaveChanged`), so that CloudFormation's rollback Delete applies onDelete to it, or else a marker: it changed
  * nothing. Others keep the id they had.
  */
 export function physicalIdOnFailure(
-  event: { RequestType?: string; PhysicalResourceId?: string; RequestId?: string },
+  request: { requestType?: string; physicalResourceId?: string; requestId?: string },
   mayHaveChanged?: string,
 ): string {
   // Stryker disable next-line ConditionalExpression: Equivalent: checkField refuses undefined (not a string), so the marker is answered either way.
-  if (event.RequestType === 'Create' && mayHaveChanged !== undefined && checkField('userId', mayHaveChanged) === undefined)
+  if (request.requestType === 'Create' && mayHaveChanged !== undefined && checkField('userId', mayHaveChanged) === undefined)
     return mayHaveChanged;
-  if (event.RequestType === 'Create' || !event.PhysicalResourceId) return `${CREATE_FAILED_PREFIX}${event.RequestId ?? ''}`;
-  return event.PhysicalResourceId;
+  if (request.requestType === 'Create' || !request.physicalResourceId) return `${CREATE_FAILED_PREFIX}${request.requestId ?? ''}`;
+  return request.physicalResourceId;
 }
 
-/** The refusal of a RequestType CloudFormation does not send; the handler checks the envelope with it too. */
-export function unknownRequestType(requestType: unknown): string {
-  return `Unknown RequestType ${JSON.stringify(requestType)}; CloudFormation sends Create, Update or Delete.`;
+/** A request's work under way: its outcome, and at any moment (a call may still be out) the id its failure answers. */
+export interface Lifecycle {
+  /** The outcome; rejects with the failure. */
+  readonly outcome: Promise<LifecycleOutcome>;
+  physicalIdOnFailure(): string;
 }
 
-export async function runLifecycle(event: CustomResourceEvent, api: UserSettingsApi): Promise<LifecycleOutcome> {
-  switch (event.RequestType) {
-    case 'Create':
-    case 'Update':
-      return apply(event, api);
-    case 'Delete':
-      return remove(event, api);
-    default:
-      throw new ComposedError([unknownRequestType(event.RequestType)]);
-  }
+/**
+ * Starts the request's work. What its UpdateUser calls may have changed is decided here: a Create's user from the
+ * moment its settings are sent until FinSpace certainly did not apply them (no attempt ended uncertain, and the call's
+ * error says nothing was applied).
+ */
+export function startLifecycle(request: CustomResourceRequest, api: UserSettingsApi): Lifecycle {
+  let mayHaveChanged: string | undefined;
+  const tracked: UserSettingsApi = {
+    updateUser: async (environmentId, input, purpose, onUncertainAttempt) => {
+      // Stryker disable next-line ConditionalExpression: Equivalent: what the calls may have changed is read only for a Create's answer, and a Create sends only 'apply' calls.
+      const applying = purpose === 'apply';
+      // Stryker disable next-line ConditionalExpression: Equivalent: what the calls may have changed is read only for a Create's answer, and a Create sends only 'apply' calls.
+      if (applying) mayHaveChanged = input.userId;
+      let uncertain = false;
+      try {
+        return await api.updateUser(environmentId, input, purpose, () => {
+          uncertain = true;
+          onUncertainAttempt?.();
+        });
+      } catch (error) {
+        if (applying && !uncertain && certainlyNotApplied(error)) mayHaveChanged = undefined;
+        throw error;
+      }
+    },
+  };
+  const outcome = request.requestType === 'Delete' ? remove(request, tracked) : apply(request, tracked);
+  return { outcome, physicalIdOnFailure: () => physicalIdOnFailure(request, mayHaveChanged) };
 }
 
-async function apply(event: CustomResourceEvent, api: UserSettingsApi): Promise<LifecycleOutcome> {
-  const request = parseProperties(event.ResourceProperties);
+async function apply(request: CustomResourceRequest, api: UserSettingsApi): Promise<LifecycleOutcome> {
+  const settings = valid(request.properties);
   const output = await api.updateUser(
-    request.environmentId,
-    { userId: request.userId, ...request.settings, clientToken: clientTokenFor(event, 'apply') },
+    settings.environmentId,
+    { userId: settings.userId, ...settings.settings, clientToken: clientTokenFor(request, 'apply') },
     'apply',
   );
   if (typeof output.userId !== 'string' || output.userId.trim() === '') {
     throw new ComposedError([
-      `UpdateUser for user ${JSON.stringify(request.userId)} in FinSpace environment ${JSON.stringify(request.environmentId)} ` +
+      `UpdateUser for user ${JSON.stringify(settings.userId)} in FinSpace environment ${JSON.stringify(settings.environmentId)} ` +
         'answered success without a userId, so there is no physical id to report; retry the deployment, and report it if it persists.',
     ]);
   }
   // A new physical id is a replacement: CloudFormation's Delete of the old one applies its onDelete where it was.
-  if (event.RequestType === 'Update' && output.userId === event.PhysicalResourceId) await leavePreviousEnvironment(event, request, api);
+  if (request.requestType === 'Update' && output.userId === request.physicalResourceId)
+    await leavePreviousEnvironment(request, settings, api);
   return { physicalResourceId: output.userId, data: { userId: output.userId } };
 }
 
@@ -138,32 +154,30 @@ async function apply(event: CustomResourceEvent, api: UserSettingsApi): Promise<
  * names. After the new settings, so that a failure here leaves the old environment as it was. A rollback is an Update
  * back (old and new swapped), which applies the new properties' onDelete in the new environment the same way.
  */
-async function leavePreviousEnvironment(event: CustomResourceEvent, request: UserSettingsRequest, api: UserSettingsApi): Promise<void> {
-  let previous: UserSettingsRequest;
-  try {
-    previous = parseProperties(event.OldResourceProperties);
-  } catch (error) {
-    // Properties that break the rules were refused before any call, so they never reached any environment.
-    // Stryker disable next-line ConditionalExpression: Equivalent: parseProperties throws only InvalidPropertiesError.
-    if (error instanceof InvalidPropertiesError) return;
-    throw error;
-  }
+async function leavePreviousEnvironment(
+  request: CustomResourceRequest,
+  settings: UserSettingsRequest,
+  api: UserSettingsApi,
+): Promise<void> {
+  const previous = request.oldProperties;
+  // Properties that break the rules were refused before any call, so they never reached any environment.
+  if (previous === undefined || previous instanceof InvalidPropertiesError) return;
   // Stryker disable next-line StringLiteral: No test runs it, and no request can: an Update always carries a PhysicalResourceId.
-  const userId = event.PhysicalResourceId ?? '';
+  const userId = request.physicalResourceId ?? '';
   const onDelete = previous.onDelete ?? {};
-  if (previous.environmentId === request.environmentId || Object.keys(onDelete).length === 0) return;
+  if (previous.environmentId === settings.environmentId || Object.keys(onDelete).length === 0) return;
   // Stryker disable next-line ConditionalExpression: Not worth a test: reached only when FinSpace answers, as the user's id, the physical id itself and that breaks the userId rule (a failed Create's marker), which FinSpace never does.
   if (checkField('userId', userId) !== undefined) return;
   try {
     await api.updateUser(
       previous.environmentId,
-      { userId, ...onDelete, clientToken: clientTokenFor(event, 'previous-environment') },
+      { userId, ...onDelete, clientToken: clientTokenFor(request, 'previous-environment') },
       'previous-environment',
     );
   } catch (error) {
     if (isUserGone(error)) return;
     const from = JSON.stringify(previous.environmentId);
-    const to = JSON.stringify(request.environmentId);
+    const to = JSON.stringify(settings.environmentId);
     throw new ComposedError(
       [
         `environmentId changed from ${from} to ${to}: the new settings were applied in ${to}, but the old properties' onDelete ` +
@@ -179,31 +193,26 @@ async function leavePreviousEnvironment(event: CustomResourceEvent, request: Use
   }
 }
 
-async function remove(event: CustomResourceEvent, api: UserSettingsApi): Promise<LifecycleOutcome> {
-  const physicalResourceId = event.PhysicalResourceId ?? '';
+async function remove(request: CustomResourceRequest, api: UserSettingsApi): Promise<LifecycleOutcome> {
+  const physicalResourceId = request.physicalResourceId ?? '';
   const done = { physicalResourceId };
   // A Create that certainly changed nothing answered this marker: there is nothing to undo.
   if (physicalResourceId.startsWith(CREATE_FAILED_PREFIX)) return done;
-  // An id that cannot be a FinSpace user id is one CloudFormation made up for a Create that never answered (a lost
-  // answer, a Lambda that ended first): its UpdateUser may have been applied to the user the properties name.
-  const madeUp = checkField('userId', physicalResourceId) !== undefined;
-  let request;
-  try {
-    request = parseProperties(event.ResourceProperties);
-  } catch (error) {
-    // Nothing was to be sent on Delete, so broken properties leave nothing undone; and a Create with broken properties
-    // was refused before any call, so a made-up id after one has nothing to undo either.
-    if (error instanceof InvalidPropertiesError && (madeUp || event.ResourceProperties[ON_DELETE_PROPERTY] === undefined)) return done;
-    throw error;
+  const settings = request.properties;
+  if (settings instanceof InvalidPropertiesError) {
+    // An id that cannot be a FinSpace user id is one CloudFormation made up for a Create that never answered (a lost
+    // answer, a Lambda that ended first), and a Create with broken properties was refused before any call: nothing to
+    // undo. Nor when nothing was to be sent on Delete.
+    if (checkField('userId', physicalResourceId) !== undefined || !settings.declaresOnDelete) return done;
+    throw settings;
   }
-  if (!request.onDelete || Object.keys(request.onDelete).length === 0) return done;
+  if (!settings.onDelete || Object.keys(settings.onDelete).length === 0) return done;
   // The settings are revoked for the user the properties name: a successful Create answered that user's id, so any
   // other physical id (one CloudFormation generated, valid-looking or not) is not certainly a user of this resource.
-  const userId = request.userId;
   try {
     await api.updateUser(
-      request.environmentId,
-      { userId, ...request.onDelete, clientToken: clientTokenFor(event, 'on-delete') },
+      settings.environmentId,
+      { userId: settings.userId, ...settings.onDelete, clientToken: clientTokenFor(request, 'on-delete') },
       'on-delete',
     );
   } catch (error) {

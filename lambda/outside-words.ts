@@ -4,12 +4,9 @@
  * HIDDEN. A first or last name cannot pass in any case or encoding, set by the request or held by FinSpace, because it
  * is not searched for: it is simply not a word the library shows. README, Threat model.
  */
-import { isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
-import { ON_DELETE_PROPERTY } from '../lib/handler-contract';
 import { head } from './fit';
 import { MODEL_WORDS } from './model-words';
 import type { ReasonPart } from './outside-text';
-import { isRecord } from './properties';
 
 /** What stands for one or more words outside text may not show. */
 export const HIDDEN = '[?]';
@@ -26,24 +23,16 @@ const AFTER_DIGITS_HIDE = /[\p{L}\p{M}\p{N};]/u;
 const isAsciiPunctuation = (char: string) => char.charCodeAt(0) >= 0x21 && char.charCodeAt(0) <= 0x7e;
 
 /**
- * The lower-case words of every first and last name in the event's properties (new, old, and their onDelete), NFKC:
- * a name that is also a word of the model (Grant, Page) is hidden too, when the request sets it.
+ * The lower-case words of the first and last names a request sets (NFKC): a name that is also a word of the model
+ * (Grant, Page) is hidden too, when the request sets it.
  */
-export function nameWordsIn(event: Record<string, unknown>): Set<string> {
+export function nameWordsIn(names: readonly string[]): Set<string> {
   const words = new Set<string>();
-  for (const properties of [event.ResourceProperties, event.OldResourceProperties]) {
-    if (!isRecord(properties)) continue;
-    for (const scope of [properties, properties[ON_DELETE_PROPERTY]]) {
-      if (!isRecord(scope)) continue;
-      for (const field of SETTING_FIELDS) {
-        const value = scope[field];
-        if (!isSensitive(field) || typeof value !== 'string') continue;
-        for (const [word] of value.normalize('NFKC').matchAll(/\p{L}[\p{L}\p{M}]*/gu)) {
-          words.add(word.toLowerCase());
-          // And each part of a word in camel case (JeanData: jean, data), which a service may echo apart.
-          for (const [part] of word.matchAll(/\p{Lu}?[\p{Ll}\p{M}]+|\p{Lu}+(?![\p{Ll}])/gu)) words.add(part.toLowerCase());
-        }
-      }
+  for (const name of names) {
+    for (const [word] of name.normalize('NFKC').matchAll(/\p{L}[\p{L}\p{M}]*/gu)) {
+      words.add(word.toLowerCase());
+      // And each part of a word in camel case (JeanData: jean, data), which a service may echo apart.
+      for (const [part] of word.matchAll(/\p{Lu}?[\p{Ll}\p{M}]+|\p{Lu}+(?![\p{Ll}])/gu)) words.add(part.toLowerCase());
     }
   }
   return words;

@@ -17,10 +17,23 @@ export interface UserSettingsRequest {
 
 /** The properties break the rules; the message lists every problem (in the library's words: no name is ever shown). */
 export class InvalidPropertiesError extends ComposedError {
-  constructor(readonly problems: readonly string[]) {
+  constructor(
+    readonly problems: readonly string[],
+    /** Whether the properties carry onDelete at all, valid or not. */
+    readonly declaresOnDelete = false,
+  ) {
     super([`Invalid FinSpaceUserSettings properties: ${problems.join(' ')}`]);
     this.name = 'InvalidPropertiesError';
   }
+}
+
+/** Properties as parsed: the request they make, or every rule they break. */
+export type ParsedProperties = UserSettingsRequest | InvalidPropertiesError;
+
+/** The request the properties make; throws their InvalidPropertiesError when they break the rules. */
+export function valid(properties: ParsedProperties): UserSettingsRequest {
+  if (properties instanceof InvalidPropertiesError) throw properties;
+  return properties;
 }
 
 // CloudFormation passes the template's ServiceToken and ServiceTimeout along with the properties.
@@ -44,9 +57,9 @@ export function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** Validates the properties of an event; throws InvalidPropertiesError naming every broken rule. */
-export function parseProperties(properties: unknown): UserSettingsRequest {
-  if (!isRecord(properties)) throw new InvalidPropertiesError(['ResourceProperties must be an object.']);
+/** Checks the properties of an event against the model's rules: the request, or an error naming every broken rule. */
+export function parseProperties(properties: unknown): ParsedProperties {
+  if (!isRecord(properties)) return new InvalidPropertiesError(['ResourceProperties must be an object.']);
   const problems: string[] = [];
   const unknown = Object.keys(properties).filter((key) => !KNOWN.has(key));
   if (unknown.length > 0) {
@@ -76,7 +89,7 @@ export function parseProperties(properties: unknown): UserSettingsRequest {
       onDelete = readSettings(onDeleteValue, `${ON_DELETE_PROPERTY}.`, problems);
     }
   }
-  if (problems.length > 0) throw new InvalidPropertiesError(problems);
+  if (problems.length > 0) return new InvalidPropertiesError(problems, onDeleteValue !== undefined);
   return {
     environmentId: properties.environmentId as string,
     userId: properties.userId as string,

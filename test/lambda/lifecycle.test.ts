@@ -1,32 +1,44 @@
-/**
- * What each request does, against a recording API: the clientToken's inputs, and the physical ids.
- */
-import type { CustomResourceEvent } from '../../lambda/cfn-response';
+/** What each request does, against a recording API: the clientToken's inputs, and the physical ids. */
 import {
   certainlyNotApplied,
   clientTokenFor,
   CREATE_FAILED_PREFIX,
   physicalIdOnFailure,
   REFUSING_ERRORS,
-  runLifecycle,
+  startLifecycle,
+  type UserSettingsApi,
 } from '../../lambda/lifecycle';
+import { parseProperties } from '../../lambda/properties';
+import type { CustomResourceRequest, RequestType } from '../../lambda/request';
 
-const event = (overrides: Partial<CustomResourceEvent> = {}): CustomResourceEvent => ({
-  RequestType: 'Create',
-  ResponseURL: 'http://127.0.0.1:1/x',
-  StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1',
-  RequestId: 'req-1',
-  LogicalResourceId: 'Analyst',
-  ResourceType: 'Custom::FinSpaceUserSettings',
-  ResourceProperties: { environmentId: 'env1', userId: 'u1', apiAccess: 'ENABLED' },
-  ...overrides,
+interface Fields {
+  RequestType?: RequestType;
+  StackId?: string;
+  RequestId?: string;
+  LogicalResourceId?: string;
+  PhysicalResourceId?: string;
+  ResourceProperties?: Record<string, unknown>;
+  OldResourceProperties?: Record<string, unknown>;
+}
+
+/** A request as the handler reads it, from the event's fields. */
+const event = (fields: Fields = {}): CustomResourceRequest => ({
+  requestType: fields.RequestType ?? 'Create',
+  stackId: fields.StackId ?? 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1',
+  requestId: fields.RequestId ?? 'req-1',
+  logicalResourceId: fields.LogicalResourceId ?? 'Analyst',
+  physicalResourceId: 'PhysicalResourceId' in fields ? fields.PhysicalResourceId : undefined,
+  properties: parseProperties(fields.ResourceProperties ?? { environmentId: 'env1', userId: 'u1', apiAccess: 'ENABLED' }),
+  oldProperties: fields.OldResourceProperties && parseProperties(fields.OldResourceProperties),
 });
+
+const runLifecycle = (request: CustomResourceRequest, api: UserSettingsApi) => startLifecycle(request, api).outcome;
 
 test('clientToken: a SHA-256 of stack, logical id, request id and purpose; any one changed changes it', () => {
   const base = clientTokenFor(event(), 'apply');
   expect(base).toMatch(/^[0-9a-f]{64}$/);
   expect(clientTokenFor(event(), 'apply')).toBe(base);
-  expect(clientTokenFor(event({ ServiceToken: 'other', ResourceProperties: {} }), 'apply')).toBe(base);
+  expect(clientTokenFor(event({ ResourceProperties: {} }), 'apply')).toBe(base);
   const variants = [
     clientTokenFor(event({ StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/2' }), 'apply'),
     clientTokenFor(event({ LogicalResourceId: 'Auditor' }), 'apply'),
@@ -70,7 +82,7 @@ test('physical id on failure: a Create that may have changed the user reports it
   expect(physicalIdOnFailure(event({ RequestType: 'Update', PhysicalResourceId: 'u1' }))).toBe('u1');
   expect(physicalIdOnFailure(event({ RequestType: 'Update', PhysicalResourceId: 'u1' }), 'u2')).toBe('u1');
   expect(physicalIdOnFailure(event({ RequestType: 'Delete', PhysicalResourceId: '' }))).toBe(`${CREATE_FAILED_PREFIX}req-1`);
-  expect(physicalIdOnFailure({ RequestType: 'Create' })).toBe(CREATE_FAILED_PREFIX);
+  expect(physicalIdOnFailure({ requestType: 'Create' })).toBe(CREATE_FAILED_PREFIX);
 });
 
 test('an UpdateUser certainly changed nothing only when it was never sent or FinSpace refused it', () => {
@@ -239,10 +251,47 @@ test('an answer whose userId is blank is no physical id: the failure names the u
   }
 });
 
-test("an unknown RequestType is refused (the handler checks the envelope first; this is the lifecycle's own guard)", async () => {
-  await expect(runLifecycle(event({ RequestType: 'Upsert' as never }), {} as never)).rejects.toThrow(
-    'Unknown RequestType "Upsert"; CloudFormation sends Create, Update or Delete.',
-  );
+describe('what a failed Create answers, decided as its call goes', () => {
+  const held = () => {
+    const calls: Array<{ fail(error: unknown): void; uncertain?: () => void }> = [];
+    const api: UserSettingsApi = {
+      updateUser: (_environmentId, _input, _purpose, onUncertainAttempt) =>
+        new Promise((_resolve, reject) => calls.push({ fail: reject, uncertain: onUncertainAttempt })),
+    };
+    return { calls, api };
+  };
+  const refused = Object.assign(new Error('no'), { code: 'ValidationException' });
+
+  test('the user from the moment its settings are sent; the marker once FinSpace refused them', async () => {
+    const { calls, api } = held();
+    const lifecycle = startLifecycle(event(), api);
+    expect(lifecycle.physicalIdOnFailure()).toBe('u1');
+    calls[0].fail(refused);
+    await expect(lifecycle.outcome).rejects.toBe(refused);
+    expect(lifecycle.physicalIdOnFailure()).toBe(`${CREATE_FAILED_PREFIX}req-1`);
+  });
+
+  test('the user, when an attempt before the refusal may have been applied, or the error does not say', async () => {
+    for (const [uncertain, error] of [
+      [true, refused],
+      [false, new Error('socket hang up')],
+    ] as const) {
+      const { calls, api } = held();
+      const lifecycle = startLifecycle(event(), api);
+      if (uncertain) calls[0].uncertain?.();
+      calls[0].fail(error);
+      await expect(lifecycle.outcome).rejects.toBe(error);
+      expect(lifecycle.physicalIdOnFailure()).toBe('u1');
+    }
+  });
+
+  test('an Update or a Delete keeps its id, whatever its calls did', async () => {
+    const { calls, api } = held();
+    const update = startLifecycle(event({ RequestType: 'Update', PhysicalResourceId: 'u0', OldResourceProperties: {} }), api);
+    calls[0].fail(new Error('socket hang up'));
+    await expect(update.outcome).rejects.toThrow();
+    expect(update.physicalIdOnFailure()).toBe('u0');
+  });
 });
 
 describe('an Update that changes environmentId', () => {

@@ -12,7 +12,7 @@ import { analystProperties, ENVIRONMENT_ID, newHandler, TARGET_USER_ID } from '.
 import { FORMS, formArb, LIBRARY_WORDS, messageArb, nameArb, wordsOf } from '../support/name-forms';
 import { deployedHarnessEachTest } from '../support/deployed-environment';
 
-const named = (firstName: string, lastName = 'Zz') => nameWordsIn({ ResourceProperties: { firstName, lastName } });
+const named = (firstName: string, lastName = 'Zz') => nameWordsIn([firstName, lastName]);
 const NONE = new Set<string>();
 
 test('what shows: model words in their case, plain numbers, spaces (one for a run) and ASCII punctuation', () => {
@@ -84,15 +84,10 @@ test("a request id shows as it is only in the service's shape (a UUID)", () => {
     expect(requestIdPart(id)).toEqual(outside(id));
 });
 
-test('the names of the request: first and last, new and old, and onDelete, by word, in NFKC and lower case', () => {
-  const words = nameWordsIn({
-    ResourceProperties: { firstName: 'Mary Ann', lastName: 'ＯＢＲＩＥＮ', onDelete: { firstName: 'Grant' } },
-    OldResourceProperties: { lastName: "O'Hara", firstName: 7 },
-  });
-  expect([...words].sort()).toEqual(['ann', 'grant', 'hara', 'mary', 'o', 'obrien']);
-  expect(nameWordsIn({ ResourceProperties: 'x' }).size).toBe(0);
-  // Each part of a camel-case word too, marks included (q and U+0301 compose to nothing).
-  expect([...nameWordsIn({ ResourceProperties: { firstName: 'JeanData', lastName: 'McDONALD Jaq\u0301Dan' } })].sort()).toEqual(
+test('the words of a name, in NFKC and lower case, and each part of a camel-case word, marks included', () => {
+  expect([...nameWordsIn(['Mary Ann', 'ＯＢＲＩＥＮ', "O'Hara"])].sort()).toEqual(['ann', 'hara', 'mary', 'o', 'obrien']);
+  // q and U+0301 compose to nothing.
+  expect([...nameWordsIn(['JeanData', 'McDONALD Jaq\u0301Dan'])].sort()).toEqual(
     ['dan', 'data', 'donald', 'jaq\u0301', 'jaq\u0301dan', 'jean', 'jeandata', 'mc', 'mcdonald'].sort(),
   );
 });
@@ -103,9 +98,7 @@ describe('properties', () => {
       fc.property(
         fc.array(nameArb, { minLength: 1, maxLength: 3 }).chain((names) => fc.tuple(fc.constant(names), messageArb(names))),
         ([names, message]) => {
-          const words = nameWordsIn({
-            ResourceProperties: { firstName: names[0], lastName: names.at(-1), onDelete: { firstName: names[1] ?? 'Zz' } },
-          });
+          const words = nameWordsIn([names[0], names.at(-1)!, names[1] ?? 'Zz']);
           const shown = wordsOf(shownOutside(message, words));
           for (const word of shown) expect(MODEL_WORDS.has(word) && !words.has(word)).toBe(true);
         },

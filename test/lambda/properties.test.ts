@@ -2,21 +2,26 @@
  * The resource properties as CloudFormation delivers them, checked before any call: every problem named at once,
  * with the rule, the allowed names, and never a sensitive value.
  */
-import { InvalidPropertiesError, parseProperties } from '../../lambda/properties';
+import { InvalidPropertiesError, parseProperties, valid } from '../../lambda/properties';
 
 const problemsOf = (properties: unknown): readonly string[] => {
-  try {
-    parseProperties(properties);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidPropertiesError);
-    expect((error as Error).name).toBe('InvalidPropertiesError');
-    expect((error as Error).message).toBe(
-      `Invalid FinSpaceUserSettings properties: ${(error as InvalidPropertiesError).problems.join(' ')}`,
-    );
-    return (error as InvalidPropertiesError).problems;
-  }
-  throw new Error('expected a failure');
+  const error = parseProperties(properties);
+  if (!(error instanceof InvalidPropertiesError)) throw new Error('expected a failure');
+  expect(error.name).toBe('InvalidPropertiesError');
+  expect(error.message).toBe(`Invalid FinSpaceUserSettings properties: ${error.problems.join(' ')}`);
+  expect(() => valid(error)).toThrow(error);
+  return error.problems;
 };
+
+test('broken properties say whether they carry onDelete at all, valid or not', () => {
+  const declares = (properties: unknown) => (parseProperties(properties) as InvalidPropertiesError).declaresOnDelete;
+  expect([
+    declares({ userId: 'u' }),
+    declares({ userId: 'u', onDelete: {} }),
+    declares({ userId: 'u', onDelete: 'x' }),
+    declares('x'),
+  ]).toEqual([false, true, true, false]);
+});
 
 test("valid properties: ids, the settings given (and only those), onDelete; CloudFormation's own keys accepted", () => {
   expect(

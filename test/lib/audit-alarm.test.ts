@@ -8,7 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import { FinSpaceUserSettings, FinSpaceUserSettingsProvider } from '../../lib';
 import { AUDIT_ATTENTION_PATTERN, AUDIT_METRIC_NAME, AUDIT_METRIC_NAMESPACE } from '../../lib/audit-alarm';
 import { newAuditTrail, writeAudit } from '../../lambda/audit';
-import { bindingProblem } from '../../lambda/envelope';
+import { bindingProblem } from '../../lambda/request';
 import { RESOURCE_TYPE } from '../../lib/handler-contract';
 import { captureConsole } from '../support/harness';
 
@@ -55,7 +55,7 @@ test("the pattern reads the audit line's fields where Lambda's JSON format puts 
   const spies = captureConsole(lines);
   try {
     const envelope = { RequestType: 'Create', StackId: STACK_ID, RequestId: 'r' };
-    writeAudit(newAuditTrail(envelope as never, {}, Date.now()), { outcome: 'IGNORED', reason: 'late', delivered: false });
+    writeAudit(newAuditTrail({ envelope }, Date.now()), { outcome: 'IGNORED', reason: 'late', delivered: false });
   } finally {
     spies.forEach((s) => s.mockRestore());
   }
