@@ -8,7 +8,7 @@ import * as fc from 'fast-check';
 import * as net from 'node:net';
 import { RESPONSE_URL_STAND_IN_ENV, URL_SUFFIX_ENV } from '../../lib/handler-contract';
 import { DEFAULT_URL_SUFFIX, RESPONSE_BUCKET_PREFIX, responseUrlProblem, responseUrlRules } from '../../lambda/response-url';
-import { analystProperties, Harness, newHandler, lambdaContext } from '../support/harness';
+import { analystProperties, Harness, lambdaContext, newHandler } from '../support/harness';
 import { asDeployed, receiverOrigin } from '../support/deployed-environment';
 
 const rules = (urlSuffix = '', standIn = '', region = 'us-east-1') => ({ urlSuffix, standIn, region });
@@ -311,5 +311,43 @@ describe('the handler', () => {
     expect(h.receiver.response(key)).toBeUndefined();
     await newHandler({ responseUrls: { standIn: receiverOrigin(h.receiver) } })(event, lambdaContext());
     expect(h.receiver.response(key)?.Status).toBe('SUCCESS');
+  });
+});
+
+describe('at the edges of its configuration', () => {
+  const BUCKET_URL = 'https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/arn%3Aaws/req?X-Amz-Signature=abc';
+  const rules = (overrides: { urlSuffix?: string; standIn?: string; region?: string } = {}) => ({
+    urlSuffix: 'amazonaws.com',
+    standIn: '',
+    region: 'us-east-1',
+    ...overrides,
+  });
+
+  test.each([
+    ['a path', 'http://127.0.0.1:9000/answers'],
+    ['a query', 'http://127.0.0.1:9000/?x=1'],
+    ['a fragment', 'http://127.0.0.1:9000/#x'],
+    ['a user name', 'http://u@127.0.0.1:9000'],
+    ['a password', 'http://:p@127.0.0.1:9000'],
+  ])('a stand-in with %s is no origin, so its host is not answered', (_case, standIn) => {
+    expect(responseUrlProblem('http://127.0.0.1:9000/r', rules({ standIn }))).toMatch(/^The ResponseURL is not/);
+    expect(responseUrlProblem('http://127.0.0.1:9000/r', rules({ standIn: 'http://127.0.0.1:9000' }))).toBeUndefined();
+  });
+
+  test('a stand-in whose URL has no origin (a scheme other than http and https) matches no ResponseURL', () => {
+    expect(responseUrlProblem('foo://other/r', rules({ standIn: 'foo://bar' }))).toMatch(/^The ResponseURL is not/);
+  });
+
+  test('the region may come with spaces around it; the AWS domain with leading dots', () => {
+    expect(responseUrlProblem(BUCKET_URL, rules({ region: ' us-east-1 ' }))).toBeUndefined();
+    expect(responseUrlProblem(BUCKET_URL, rules({ urlSuffix: '.amazonaws.com' }))).toBeUndefined();
+    expect(responseUrlProblem(BUCKET_URL, rules({ urlSuffix: '..amazonaws.com' }))).toBeUndefined();
+  });
+
+  test.each([
+    ['a user name', 'https://someone@cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x'],
+    ['a password alone', 'https://:secret@cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x'],
+  ])('a ResponseURL with %s is refused as such, even on the response bucket', (_case, url) => {
+    expect(responseUrlProblem(url, rules())).toBe('The ResponseURL carries a user name or password, which CloudFormation never sends.');
   });
 });
