@@ -1,9 +1,6 @@
 /**
- * The audit trail: exactly one log line per request, refused and ignored ones included, saying which stack and
- * request asked, about which user, what was sent to FinSpace, how it ended and whether CloudFormation got the answer
- * (the line is written once the answer PUT is done: `delivered`). First and last names appear only as "set". Under
- * Lambda's JSON log format the line is the `message` object, so Logs Insights finds it with
- * `filter message.audit = "FinSpaceUserSettings"` and reads message.stackId, message.sent.apply.userId, and so on.
+ * The audit trail: one log line per request, written once the answer PUT is done, saying who asked about which user,
+ * what was sent, how it ended and whether CloudFormation got it; names only as "set". README: "Audit trail".
  */
 import { isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
 import type { UpdateUserInput } from './finspace-client';

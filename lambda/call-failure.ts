@@ -1,6 +1,6 @@
 /**
- * What a CloudFormation user is told when a FinSpace call fails for good: what failed, where, why, and what to do
- * (README: "When something goes wrong").
+ * What a CloudFormation user is told when a FinSpace call fails for good: what failed, where, why, and what to do.
+ * README: "When FinSpace is gone" and "Register the handler's role".
  */
 import { FINSPACE_STATUS } from '../lib/finspace-status';
 import { FinSpaceDataServiceError } from './finspace-client';

@@ -1,6 +1,6 @@
 /**
- * When each part of an invocation must end, so that the answer and the audit line still go out before Lambda's end
- * (README: "Never leaves a stack waiting").
+ * When each part of an invocation must end, so that the answer and the audit line still go out before Lambda's end.
+ * README: "Guarantees".
  */
 
 /** The part of Lambda's context that says how long the invocation has left. */

@@ -1,7 +1,6 @@
 /**
- * The error names of a request whose temporary credentials no longer work (expired, or not recognized), as FinSpace
- * and the SDK report them. finspace-access.ts fetches fresh credentials on them; outside-text.ts counts them among
- * the library's own words.
+ * The error names that mean "these temporary credentials no longer work", as FinSpace and the SDK report them:
+ * credentials are fetched afresh on them, and they are among the library's own words.
  */
 export const REJECTED_CREDENTIAL_ERROR_NAMES: readonly string[] = [
   'ExpiredTokenException',

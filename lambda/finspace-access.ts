@@ -1,8 +1,6 @@
 /**
- * FinSpace's authorization model: the handler's IAM role calls GetProgrammaticAccessCredentials, and UpdateUser
- * runs with the temporary credentials it returns (they act as the FinSpace user whose API access principal is
- * the role). Credentials are cached per environment for the life of a warm container, until shortly before
- * they expire, and fetched afresh once when FinSpace says they expired or were rejected.
+ * FinSpace's authorization model: the role gets temporary credentials (GetProgrammaticAccessCredentials), cached per
+ * environment until shortly before they expire, and UpdateUser runs with them. README: "Register the handler's role".
  */
 import type { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { AwsCredentialIdentityProvider } from '@smithy/types';

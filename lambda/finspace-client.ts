@@ -1,9 +1,6 @@
 /**
- * A small FinSpace Data client (restJson1, SigV4 signing name `finspace-api`) built from the same AWS SDK v3
- * runtime parts as the generated `@aws-sdk/client-finspace-data`: SigV4 signer, Node HTTP handler, credential
- * identities. It covers the two operations the handler calls, with the generated client's input and output
- * shapes, and makes exactly one attempt per call: retries are the caller's (see retry.ts), so that a deadline
- * governs them. Replacing this module with the generated client (maxAttempts: 1) is a change in this file only.
+ * A small FinSpace Data client (restJson1, SigV4 name `finspace-api`) on the AWS SDK v3 runtime parts, for the two
+ * operations the handler calls, one attempt per call: retries are retry.ts's, so that a deadline governs them.
  */
 import { Hash } from '@smithy/hash-node';
 import { NodeHttpHandler } from '@smithy/node-http-handler';

@@ -1,7 +1,6 @@
 /**
- * Cutting text to a size in bytes: the answer to CloudFormation and every log line have a ceiling in bytes, while a
- * string is cut by code points (a surrogate pair is never split). The size of a cut grows with its length, so a
- * binary search finds the longest one that fits.
+ * Cutting text to a size in bytes, by code points (never half a surrogate pair): a binary search for the longest
+ * start that fits, since the size grows with the length.
  */
 
 /** The most code points of `text` that `fits` accepts (0 when none do), and the prefix they make. */

@@ -1,6 +1,6 @@
 /**
  * The Lambda entry point: speaks CloudFormation's custom-resource protocol itself. Every request it may answer gets an
- * answer and one audit line, and it never throws (README: "How it works" and "Threat model").
+ * answer and one audit line, and it never throws. README: "Guarantees".
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
 import { NodeHttpHandler } from '@smithy/node-http-handler';

@@ -1,6 +1,6 @@
 /**
- * What each request does to the FinSpace user, and which user a failure answers as its physical id (README:
- * "Create, update, delete" and "Rollback").
+ * What each request does to the FinSpace user, and which user a failure answers as its physical id.
+ * README: "Lifecycle".
  */
 import { createHash } from 'node:crypto';
 import { checkField } from '../lib/finspace-rules';

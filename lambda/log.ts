@@ -1,9 +1,6 @@
 /**
- * The handler's log lines: one JSON object each, never longer than 4 KB whatever an event holds (20,000 unknown
- * property keys once made a 229 KB line). Under Lambda's JSON log format (the construct sets it) the runtime writes
- * `{"timestamp", "level", "requestId", "message"}` and a lone object logged becomes `message` itself, so Logs
- * Insights sees its fields as message.<field>; a string would stay one opaque string. Elsewhere (text format, the
- * local runner, tests) the object is written as one line of JSON.
+ * The handler's log lines: one JSON object each, at most 4 KB whatever an event holds. Under Lambda's JSON log format
+ * a lone object becomes the line's `message`, so Logs Insights reads message.<field>. README: "Audit trail".
  */
 import { clipToJsonBytes, jsonBytes, longestPrefixWithin } from './fit';
 

@@ -1,7 +1,6 @@
 /**
  * The words outside text may show (outside-words.ts): the lower-case words of the FinSpace Data API model
- * (finspace-data-2020-07-13): its documentation, its operation, shape and member names and its enum values, without
- * the example identifiers its documentation quotes and one- and two-letter fragments other than common words.
+ * (finspace-data-2020-07-13), without the example identifiers its documentation quotes.
  */
 export const MODEL_WORDS: ReadonlySet<string> = new Set(
   `

@@ -1,8 +1,6 @@
 /**
- * Which words of a failure are the library's and which came from outside it. A reason is made of parts: the
- * library's own text (never altered) and text from outside (a service's message or reason, an unknown error name, a
- * network error's text), which may echo a first or last name and shows only as outside-words.ts allows. An error that
- * is not made of parts is outside text as a whole: nothing the library did not write is trusted.
+ * A reason is made of parts: the library's own text, kept as it is, and text from outside (a service's words, an
+ * unknown error name), shown only as outside-words.ts allows. An error not made of parts is outside text as a whole.
  */
 import { REJECTED_CREDENTIAL_ERROR_NAMES } from './error-names';
 

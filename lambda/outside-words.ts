@@ -1,8 +1,6 @@
 /**
- * What a reason may show of text from outside the library (a service's message or reason, a network error's text):
- * only words of the FinSpace model (model-words.ts), plain numbers, spaces and ASCII punctuation; every other word is
- * HIDDEN. A first or last name cannot pass in any case or encoding, set by the request or held by FinSpace, because it
- * is not searched for: it is simply not a word the library shows. README, Threat model.
+ * What a reason may show of outside text: only words of the FinSpace model, plain numbers, spaces and ASCII
+ * punctuation; every other word is HIDDEN, so no name passes in any form. README: "Threat model".
  */
 import { head } from './fit';
 import { MODEL_WORDS } from './model-words';

@@ -1,7 +1,6 @@
 /**
- * When CloudFormation stops waiting for a request: at its ServiceTimeout after it signed the ResponseURL, or when the
- * URL's presigned expiry passes (after which no answer can be delivered). A request past either is stale: Lambda may
- * still deliver it late (a throttled or retried asynchronous event), and acting on it could undo what came after.
+ * When CloudFormation stops waiting for a request (the ResponseURL's signing time plus ServiceTimeout, or its expiry):
+ * a request past that came late from Lambda, and acting on it could undo what came after. README: "Threat model".
  */
 
 import { ComposedError } from './outside-text';

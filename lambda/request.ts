@@ -1,6 +1,6 @@
 /**
  * CloudFormation's request, read from the raw event once and trusting nothing in it: the envelope, the properties
- * parsed, and whether the handler may act on it (README: "Who may call it").
+ * parsed, and whether the handler may act on it. README: "Threat model".
  */
 import { isSensitive, SETTING_FIELDS } from '../lib/finspace-rules';
 import { ON_DELETE_PROPERTY, RESOURCE_TYPE, STACK_ID_ENV } from '../lib/handler-contract';

@@ -1,10 +1,6 @@
 /**
- * Which ResponseURLs the handler answers. CloudFormation's is always an https pre-signed URL of its own response
- * bucket in S3, in the stack's region (cloudformation-custom-resource-response-<region without dashes>), on the AWS
- * domain of the partition (Ref AWS::URLSuffix), without a port. Anything else would make a forged event a way to send
- * requests from inside the function's network (the instance metadata service, hosts in its VPC, any site, an
- * attacker's own bucket or API under the AWS domain): so no request at all goes to it, and the URL itself, a
- * credential, is never logged.
+ * Which ResponseURLs the handler answers: only CloudFormation's pre-signed https URLs of its response bucket in the
+ * stack's region and partition (or a configured local stand-in). To any other, nothing is sent. README: "Threat model".
  */
 import { RESPONSE_URL_STAND_IN_ENV, URL_SUFFIX_ENV } from '../lib/handler-contract';
 

@@ -1,13 +1,7 @@
 /**
- * The handler's one retry loop, bounded by a deadline: the FinSpace calls and the answer to CloudFormation both use
- * it. For FinSpace it retries what the AWS SDK's own classifier calls throttling or transient (429,
- * 500/502/503/504, timeouts, ECONNRESET and friends), with capped exponential backoff and full jitter, and honours
- * Retry-After. It never sleeps past the deadline: @smithy/util-retry's strategy sleeps inside
- * refreshRetryTokenForRetry, so it cannot stop at a Lambda's remaining time.
- *
- * An endpoint that cannot be found or reached (DNS, TLS, routing) is not load: the SDK's classifier calls it
- * transient, but retrying it until the deadline only makes CloudFormation wait. It is retried for a short window,
- * then given up (EndpointUnreachableError).
+ * The one retry loop, bounded by a deadline (a Lambda's remaining time, which @smithy/util-retry cannot stop at): the
+ * SDK's throttling and transient errors with capped backoff, full jitter and Retry-After; an unreachable endpoint only
+ * for a short window. README: "Retry policy".
  */
 import { isThrottlingError, isTransientError } from '@smithy/service-error-classification';
 import { ComposedError, errorNamePart, networkCodePart, outside, partsOf, type ReasonPart } from './outside-text';
