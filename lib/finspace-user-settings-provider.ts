@@ -1,13 +1,19 @@
 import * as cdk from 'aws-cdk-lib';
-import { ArnFormat, Aws, CfnResource, DefaultStackSynthesizer, Duration, Fn, Stack, Tags } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { ArnFormat, Aws, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { auditAlarm } from './audit-alarm';
 import { handlerBundleDir } from './handler-asset';
-import { HANDLER_TAG_KEY, handlerRolePath, protectInvocation, serviceControlPolicyStatements, warnUnprotected } from './invoke-protection';
+import {
+  deployingRoleArn,
+  handlerRolePath,
+  protectHandler,
+  serviceControlPolicyStatements,
+  type ProtectedHandler,
+} from './invoke-protection';
 import { RESPONSE_URL_STAND_IN_ENV, ROLE_ARN_ENV, SERVICE_TIMEOUT_ENV, STACK_ID_ENV, URL_SUFFIX_ENV } from './handler-contract';
 import { DEFAULT_TIMEOUT, validateProviderProps, type FinSpaceUserSettingsProviderProps } from './provider-props';
 
@@ -133,12 +139,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
   /** How long CloudFormation waits for an answer: the handler's timeout plus one minute. */
   readonly serviceTimeout: Duration;
 
-  /** The role the resource policy and the SCP statements leave the handler to, when there is one. */
-  private readonly deployingRoleArn?: string;
-  /** The value of the tag on the function that the SCP's function statement matches. */
-  private readonly handlerTagValue: string;
-  /** What the SCP's role statement matches: every role under the provider's path, or the role passed in by name. */
-  private readonly roleResources: string[];
+  /** Who the handler is left to, and what the SCP statements match it by. */
+  private readonly protection: ProtectedHandler;
 
   /**
    * @param scope the construct to define it in, usually the Stack (where getOrCreate puts the default one)
@@ -148,19 +150,11 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
   constructor(scope: Construct, id: string, props: FinSpaceUserSettingsProviderProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
-    const invokeProtection = props.invokeProtection ?? true;
-    if (props.cloudFormationExecutionRole) this.deployingRoleArn = props.cloudFormationExecutionRole.roleArn;
-    else if (stack.synthesizer instanceof DefaultStackSynthesizer)
-      this.deployingRoleArn = Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn);
-    else if (invokeProtection) {
-      throw new Error(
-        `${this.node.path}: the stack's synthesizer (${stack.synthesizer.constructor.name}) names no CloudFormation execution role, so the provider cannot ` +
-          'tell who may invoke the handler. Pass cloudFormationExecutionRole: the role the stack is deployed with (with CliCredentialsStackSynthesizer, ' +
-          "the role of the credentials `cdk deploy` runs with), or invokeProtection: false to leave the handler's invocation to your own IAM controls.",
-      );
-    }
+    // Before anything is built: with protection on, synth fails here when no deploying role is known.
+    const deployingRole = deployingRoleArn(this, props);
     validateProviderProps(this, props);
     const timeout = props.timeout ?? DEFAULT_TIMEOUT;
+    this.serviceTimeout = timeout.plus(Duration.minutes(1));
 
     this.role =
       props.role ??
@@ -233,7 +227,7 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
       environment: {
         [ROLE_ARN_ENV]: this.role.roleArn,
         [STACK_ID_ENV]: Aws.STACK_ID,
-        [SERVICE_TIMEOUT_ENV]: String(timeout.plus(Duration.minutes(1)).toSeconds()),
+        [SERVICE_TIMEOUT_ENV]: String(this.serviceTimeout.toSeconds()),
         [URL_SUFFIX_ENV]: Aws.URL_SUFFIX,
         ...(props.responseUrlStandIn ? { [RESPONSE_URL_STAND_IN_ENV]: props.responseUrlStandIn } : {}),
       },
@@ -246,19 +240,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
       maxEventAge: Duration.seconds(MIN_EVENT_AGE_S),
       onFailure: props.droppedEventDestination,
     });
-    this.handlerTagValue = `${stack.account}/${stack.region}/${stack.stackName}`;
-    // A role passed in: by its name under any path (a name is unique in an account, and an ARN given without the
-    // role's path would match nothing).
-    const roleArnPrefix = `arn:${stack.partition}:iam::${stack.account}:role`;
-    this.roleResources = props.role
-      ? [`${roleArnPrefix}/${this.role.roleName}`, `${roleArnPrefix}/*/${this.role.roleName}`]
-      : [`${roleArnPrefix}${handlerRolePath(stack)}*`];
-    // Only the function: the SCP matches the role by its path, since IAM does not evaluate a role's tags for PassRole.
-    Tags.of(this.function).add(HANDLER_TAG_KEY, this.handlerTagValue);
-    if (invokeProtection && this.deployingRoleArn) protectInvocation(this, this.function, this.deployingRoleArn);
-    else warnUnprotected(this);
+    this.protection = protectHandler(this, this.function, props, deployingRole);
     this.serviceToken = this.function.functionArn;
-    this.serviceTimeout = timeout.plus(Duration.minutes(1));
   }
 
   /**
@@ -275,17 +258,6 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
    * them. Output them with `Stack.of(this).toJsonString(...)` and copy the deployed value into the SCP.
    */
   serviceControlPolicyStatements(): iam.PolicyStatement[] {
-    const stack = Stack.of(this);
-    if (!this.deployingRoleArn) {
-      throw new Error(
-        `${this.node.path}: the provider has no deploying role to leave the handler to (invokeProtection is off and no cloudFormationExecutionRole is given), ` +
-          'so service control policy statements would lock everyone out. Pass cloudFormationExecutionRole: the role CloudFormation deploys the stack with.',
-      );
-    }
-    return serviceControlPolicyStatements(stack, {
-      deployingRoleArn: this.deployingRoleArn,
-      tagValue: this.handlerTagValue,
-      roleResources: this.roleResources,
-    });
+    return serviceControlPolicyStatements(this, this.protection);
   }
 }
