@@ -1,5 +1,9 @@
-import * as cdk from 'aws-cdk-lib';
-import { ArnFormat, Aws, CfnResource, Duration, Stack } from 'aws-cdk-lib';
+/**
+ * The handler behind every FinSpaceUserSettings of a stack: its function, role and log group (README, The provider:
+ * one handler per stack). Its props and their check are in provider-props.ts, its role in handler-role.ts, who may
+ * invoke it in invoke-protection.ts.
+ */
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
 import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -7,57 +11,12 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { auditAlarm } from './audit-alarm';
 import { handlerBundleDir } from './handler-asset';
-import {
-  deployingRoleArn,
-  handlerRolePath,
-  protectHandler,
-  serviceControlPolicyStatements,
-  type ProtectedHandler,
-} from './invoke-protection';
+import { FINSPACE_IAM_ACTION, handlerRole } from './handler-role';
+import { deployingRoleArn, protectHandler, serviceControlPolicyStatements, type ProtectedHandler } from './invoke-protection';
 import { RESPONSE_URL_STAND_IN_ENV, ROLE_ARN_ENV, SERVICE_TIMEOUT_ENV, STACK_ID_ENV, URL_SUFFIX_ENV } from './handler-contract';
 import { DEFAULT_TIMEOUT, validateProviderProps, type FinSpaceUserSettingsProviderProps } from './provider-props';
 
 export type { FinSpaceUserSettingsProviderProps } from './provider-props';
-
-/** The only IAM action FinSpace's Data API has: everything else is authorized by FinSpace itself. */
-const GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION = 'finspace-api:GetProgrammaticAccessCredentials';
-
-/** What Lambda needs to attach the function to a VPC; these EC2 actions support no resource-level scoping. */
-const VPC_NETWORK_INTERFACE_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-];
-
-const VPC_WILDCARD_REASON =
-  'Lambda needs ec2:CreateNetworkInterface and related actions to run in a VPC; they support no resource-level permissions.';
-
-/**
- * The one finding cdk-nag's AwsSolutions pack cannot be spared: Lambda's VPC network-interface actions take no
- * resource-level scoping. Suppressed on the exact policy resource, only when a VPC is used: as cdk-nag's own
- * metadata (read by its Aspects, on every aws-cdk-lib), and through the Validations API where this aws-cdk-lib has
- * it (2.27x and newer, for cdk-nag as a validation plugin).
- */
-function acknowledgeVpcWildcard(policy: IConstruct | undefined): void {
-  const resource = policy?.node.defaultChild;
-  if (!(resource instanceof CfnResource)) return;
-  const existing = resource.getMetadata('cdk_nag') as { rules_to_suppress?: unknown[] } | undefined;
-  resource.addMetadata('cdk_nag', {
-    ...existing,
-    rules_to_suppress: [
-      ...(existing?.rules_to_suppress ?? []),
-      { id: 'AwsSolutions-IAM5', reason: VPC_WILDCARD_REASON, applies_to: ['Resource::*'] },
-    ],
-  });
-  const validations = (cdk as { Validations?: { of(scope: IConstruct): { acknowledge(a: { id: string; reason: string }): void } } })
-    .Validations;
-  // Stryker disable next-line ObjectLiteral: No test runs it, and none can here: `Validations` is a newer aws-cdk-lib API, absent from the version the tests install; where it exists, the call acknowledges the same cdk-nag finding as the metadata written just above it, which a test reads.
-  // Stryker disable next-line StringLiteral: No test runs it, as the mutant before: the newer aws-cdk-lib `Validations` API is absent from the installed version; the cdk-nag metadata above, which a test reads, carries the same acknowledgement.
-  validations?.of(resource).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: VPC_WILDCARD_REASON });
-}
 
 /**
  * What a FinSpaceUserSettings needs of the provider that applies its settings: the handler to send CloudFormation's
@@ -98,7 +57,7 @@ const MIN_EVENT_AGE_S = 60;
  */
 export class FinSpaceUserSettingsProvider extends Construct implements IFinSpaceUserSettingsProvider {
   /** The only IAM action FinSpace's Data API has, and the only FinSpace permission the handler's role gets. */
-  static readonly FINSPACE_IAM_ACTION = GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION;
+  static readonly FINSPACE_IAM_ACTION = FINSPACE_IAM_ACTION;
 
   /** The id of the stack-wide default provider, directly under the stack. */
   static readonly DEFAULT_ID = 'FinSpaceUserSettingsProvider';
@@ -156,34 +115,7 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
     const timeout = props.timeout ?? DEFAULT_TIMEOUT;
     this.serviceTimeout = timeout.plus(Duration.minutes(1));
 
-    this.role =
-      props.role ??
-      new iam.Role(this, 'Role', {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        path: handlerRolePath(stack),
-        description: 'Applies FinSpace user settings; register it in FinSpace as the API access principal of a user who may manage users',
-      });
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'GetFinSpaceProgrammaticAccessCredentials',
-        actions: [GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'finspace-api',
-            resource: '/credentials/programmatic',
-            arnFormat: ArnFormat.NO_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
-    if (props.vpc) {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ sid: 'LambdaVpcNetworkInterfaces', actions: VPC_NETWORK_INTERFACE_ACTIONS, resources: ['*'] }),
-      );
-      // The policy the statement went to: a role's DefaultPolicy, or the Policy an imported role gets (none when the
-      // imported role is immutable).
-      acknowledgeVpcWildcard(this.role.node.tryFindChild('DefaultPolicy') ?? this.role.node.tryFindChild('Policy'));
-    }
+    this.role = handlerRole(this, props);
 
     if (props.logEncryptionKey && !props.logGroup) {
       // As AWS's CloudWatch Logs guide writes it: only for log groups of this account and region.
