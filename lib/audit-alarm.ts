@@ -1,7 +1,6 @@
 /**
- * The optional alarm on the audit lines that need a person (README, Audit trail): a request the handler ignored (not
- * CloudFormation's, too late, through a version or alias) and an answer CloudFormation never accepted. Both mean a
- * deployment waits out its ServiceTimeout, or something other than CloudFormation invoked the handler.
+ * The optional alarm on the audit lines that need a person: a request the handler ignored, and an answer CloudFormation
+ * never accepted (README, Audit trail).
  */
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';

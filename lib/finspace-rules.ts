@@ -1,12 +1,7 @@
 /**
- * The FinSpace Data API's constraints on UpdateUser and GetProgrammaticAccessCredentials, as the service model
- * (finspace-data 2020-07-13) states them. This module is the one source of truth for them: the construct checks
- * concrete values at synth time and the handler checks resolved values at deploy time, before any API call.
- *
- * It imports nothing, so that the handler bundle stays small.
- *
- * Smithy semantics: a length counts Unicode code points (an emoji counts once), and a pattern is an ECMA-262
- * regular expression that is not implicitly anchored (`.*\S.*` means "has a non-whitespace character").
+ * The FinSpace Data API's constraints on UpdateUser, as the service model (finspace-data 2020-07-13) states them: the
+ * one source for the construct's synth-time check and the handler's deploy-time check. Imports nothing (the handler
+ * bundle includes it).
  */
 
 /** The closed set of FinSpace user types (model shape `UserType`). */
@@ -38,6 +33,7 @@ interface EnumRule extends RuleText {
 
 type Rule = StringRule | EnumRule;
 
+/** "Has a non-whitespace character": a Smithy pattern is an ECMA-262 regular expression, not implicitly anchored. */
 const NON_BLANK = /.*\S.*/;
 
 /** Model shape `RoleArn`: IAM roles only (no IAM users, no STS assumed-role sessions). */

@@ -1,56 +1,22 @@
-import * as cdk from 'aws-cdk-lib';
-import { ArnFormat, Aws, CfnResource, DefaultStackSynthesizer, Duration, Fn, Stack, Tags, Token } from 'aws-cdk-lib';
-import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+/**
+ * The handler behind every FinSpaceUserSettings of a stack: its function, role and log group (README, The provider:
+ * one handler per stack). Its props and their check are in provider-props.ts, its role in handler-role.ts, who may
+ * invoke it in invoke-protection.ts.
+ */
+import { Aws, Duration, Stack } from 'aws-cdk-lib';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, type IConstruct } from 'constructs';
 import { auditAlarm } from './audit-alarm';
 import { handlerBundleDir } from './handler-asset';
-import { HANDLER_TAG_KEY, handlerRolePath, protectInvocation, serviceControlPolicyStatements, warnUnprotected } from './invoke-protection';
+import { FINSPACE_IAM_ACTION, handlerRole } from './handler-role';
+import { deployingRoleArn, protectHandler, serviceControlPolicyStatements, type ProtectedHandler } from './invoke-protection';
 import { RESPONSE_URL_STAND_IN_ENV, ROLE_ARN_ENV, SERVICE_TIMEOUT_ENV, STACK_ID_ENV, URL_SUFFIX_ENV } from './handler-contract';
+import { DEFAULT_TIMEOUT, validateProviderProps, type FinSpaceUserSettingsProviderProps } from './provider-props';
 
-/** The only IAM action FinSpace's Data API has: everything else is authorized by FinSpace itself. */
-const GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION = 'finspace-api:GetProgrammaticAccessCredentials';
-
-/** What Lambda needs to attach the function to a VPC; these EC2 actions support no resource-level scoping. */
-const VPC_NETWORK_INTERFACE_ACTIONS = [
-  'ec2:CreateNetworkInterface',
-  'ec2:DescribeNetworkInterfaces',
-  'ec2:DescribeSubnets',
-  'ec2:DeleteNetworkInterface',
-  'ec2:AssignPrivateIpAddresses',
-  'ec2:UnassignPrivateIpAddresses',
-];
-
-const VPC_WILDCARD_REASON =
-  'Lambda needs ec2:CreateNetworkInterface and related actions to run in a VPC; they support no resource-level permissions.';
-
-/**
- * The one finding cdk-nag's AwsSolutions pack cannot be spared: Lambda's VPC network-interface actions take no
- * resource-level scoping. Suppressed on the exact policy resource, only when a VPC is used: as cdk-nag's own
- * metadata (read by its Aspects, on every aws-cdk-lib), and through the Validations API where this aws-cdk-lib has
- * it (2.27x and newer, for cdk-nag as a validation plugin).
- */
-function acknowledgeVpcWildcard(policy: IConstruct | undefined): void {
-  const resource = policy?.node.defaultChild;
-  if (!(resource instanceof CfnResource)) return;
-  const existing = resource.getMetadata('cdk_nag') as { rules_to_suppress?: unknown[] } | undefined;
-  resource.addMetadata('cdk_nag', {
-    ...existing,
-    rules_to_suppress: [
-      ...(existing?.rules_to_suppress ?? []),
-      { id: 'AwsSolutions-IAM5', reason: VPC_WILDCARD_REASON, applies_to: ['Resource::*'] },
-    ],
-  });
-  const validations = (cdk as { Validations?: { of(scope: IConstruct): { acknowledge(a: { id: string; reason: string }): void } } })
-    .Validations;
-  // Stryker disable next-line ObjectLiteral: No test runs it, and none can here: `Validations` is a newer aws-cdk-lib API, absent from the version the tests install; where it exists, the call acknowledges the same cdk-nag finding as the metadata written just above it, which a test reads.
-  // Stryker disable next-line StringLiteral: No test runs it, as the mutant before: the newer aws-cdk-lib `Validations` API is absent from the installed version; the cdk-nag metadata above, which a test reads, carries the same acknowledgement.
-  validations?.of(resource).acknowledge({ id: 'AwsSolutions::AwsSolutions-IAM5[Resource::*]', reason: VPC_WILDCARD_REASON });
-}
+export type { FinSpaceUserSettingsProviderProps } from './provider-props';
 
 /**
  * What a FinSpaceUserSettings needs of the provider that applies its settings: the handler to send CloudFormation's
@@ -69,124 +35,6 @@ export interface IFinSpaceUserSettingsProvider extends IConstruct {
   readonly role: iam.IRole;
   /** The handler function. */
   readonly function: lambda.IFunction;
-}
-
-/** Configuration of the handler that applies FinSpace user settings: its role, network, logs, timeout and memory. */
-export interface FinSpaceUserSettingsProviderProps {
-  /**
-   * The handler's execution role. It must be registered in each FinSpace environment as the API access principal
-   * of a user who may manage users (see the README). If it is mutable, the provider adds exactly the permissions
-   * the handler needs; an immutable role must already have them.
-   *
-   * @default - a new role with only finspace-api:GetProgrammaticAccessCredentials and writing to its log group
-   */
-  readonly role?: iam.IRole;
-
-  /**
-   * The VPC to run the handler in. It must reach the FinSpace API endpoint and S3 (for CloudFormation's answer).
-   * Only then does the role get the network-interface permissions Lambda needs.
-   *
-   * @default - not in a VPC
-   */
-  readonly vpc?: ec2.IVpc;
-
-  /**
-   * Which subnets of `vpc` to use.
-   *
-   * @default - the VPC's default selection (private subnets)
-   */
-  readonly vpcSubnets?: ec2.SubnetSelection;
-
-  /**
-   * Security groups for the handler in `vpc`.
-   *
-   * @default - a new security group that allows all outbound traffic
-   */
-  readonly securityGroups?: ec2.ISecurityGroup[];
-
-  /**
-   * The log group the handler writes to (JSON log format).
-   *
-   * @default - a new log group kept for `logRetention`
-   */
-  readonly logGroup?: logs.ILogGroup;
-
-  /**
-   * How long the default log group keeps the handler's logs, its audit trail included: set it to what your audit
-   * policy asks (logs.RetentionDays.TEN_YEARS, or INFINITE). Ignored when `logGroup` is given.
-   *
-   * @default logs.RetentionDays.THREE_MONTHS
-   */
-  readonly logRetention?: logs.RetentionDays;
-
-  /**
-   * A KMS key to encrypt the default log group with. The provider lets CloudWatch Logs of the stack's region use it
-   * (for a key defined in your app; an imported key's policy must allow it already). Ignored when `logGroup` is given.
-   *
-   * @default - CloudWatch Logs' own encryption
-   */
-  readonly logEncryptionKey?: kms.IKey;
-
-  /**
-   * Where Lambda sends a CloudFormation event it drops without the handler answering it (it waited in Lambda's queue
-   * over 60 seconds, or the function crashed before the handler ran): such an event leaves no audit line, and its
-   * stack waits out the ServiceTimeout. An SQS queue or SNS topic (`aws-lambda-destinations`) to alarm on.
-   *
-   * @default - none: a dropped event is seen only as the stack's ServiceTimeout failure
-   */
-  readonly droppedEventDestination?: lambda.IDestination;
-
-  /**
-   * An alarm (`auditAlarm`) on the audit lines that need a person: a request the handler ignored, and an answer
-   * CloudFormation never accepted (`delivered: false`), from a metric filter on the log group. Add an action to it.
-   *
-   * @default false
-   */
-  readonly auditAlarm?: boolean;
-
-  /**
-   * The handler's timeout: how long one CloudFormation request may take, retries included. The handler stops
-   * retrying in time to answer before it; CloudFormation gives up one minute after it (serviceTimeout).
-   *
-   * @default Duration.minutes(5)
-   */
-  readonly timeout?: Duration;
-
-  /**
-   * Memory for the handler, in MiB. Its peak is far below 128 MiB.
-   *
-   * @default 128
-   */
-  readonly memorySize?: number;
-
-  /**
-   * The origin (`scheme://host[:port]`) of a local stand-in for CloudFormation, such as LocalStack, whose ResponseURLs
-   * the handler may answer. Without it the handler answers only https URLs on the AWS domain of its partition, as
-   * CloudFormation's are, so that a forged event cannot make it send requests elsewhere. Never set it for AWS.
-   *
-   * @default - only CloudFormation's own ResponseURLs are answered
-   */
-  readonly responseUrlStandIn?: string;
-
-  /**
-   * The role CloudFormation deploys the stack with: the only principal the function's resource policy lets invoke the
-   * handler. Name it when the stack is not deployed with the DefaultStackSynthesizer's execution role: a
-   * `cdk deploy --role-arn`, a pipeline's own role, or, with the CliCredentialsStackSynthesizer, the role of the
-   * credentials `cdk deploy` runs with.
-   *
-   * @default - the DefaultStackSynthesizer's CloudFormation execution role, as `cdk bootstrap` creates it (with the
-   * synthesizer's qualifier); with any other synthesizer, synth fails until this or `invokeProtection: false` is given
-   */
-  readonly cloudFormationExecutionRole?: iam.IRole;
-
-  /**
-   * Whether the function's own resource policy denies invoking it to every principal but the deploying role
-   * (`cloudFormationExecutionRole`). Whoever can invoke the handler with an event of their own can change any user its
-   * role administers in FinSpace, so turn it off only where something else guards the function; synth then warns.
-   *
-   * @default true
-   */
-  readonly invokeProtection?: boolean;
 }
 
 /** The shortest maximum event age Lambda allows (MaximumEventAgeInSeconds, 60 to 21600). */
@@ -209,7 +57,7 @@ const MIN_EVENT_AGE_S = 60;
  */
 export class FinSpaceUserSettingsProvider extends Construct implements IFinSpaceUserSettingsProvider {
   /** The only IAM action FinSpace's Data API has, and the only FinSpace permission the handler's role gets. */
-  static readonly FINSPACE_IAM_ACTION = GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION;
+  static readonly FINSPACE_IAM_ACTION = FINSPACE_IAM_ACTION;
 
   /** The id of the stack-wide default provider, directly under the stack. */
   static readonly DEFAULT_ID = 'FinSpaceUserSettingsProvider';
@@ -250,12 +98,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
   /** How long CloudFormation waits for an answer: the handler's timeout plus one minute. */
   readonly serviceTimeout: Duration;
 
-  /** The role the resource policy and the SCP statements leave the handler to, when there is one. */
-  private readonly deployingRoleArn?: string;
-  /** The value of the tag on the function that the SCP's function statement matches. */
-  private readonly handlerTagValue: string;
-  /** What the SCP's role statement matches: every role under the provider's path, or the role passed in by name. */
-  private readonly roleResources: string[];
+  /** Who the handler is left to, and what the SCP statements match it by. */
+  private readonly protection: ProtectedHandler;
 
   /**
    * @param scope the construct to define it in, usually the Stack (where getOrCreate puts the default one)
@@ -265,72 +109,13 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
   constructor(scope: Construct, id: string, props: FinSpaceUserSettingsProviderProps = {}) {
     super(scope, id);
     const stack = Stack.of(this);
-    const invokeProtection = props.invokeProtection ?? true;
-    if (props.cloudFormationExecutionRole) this.deployingRoleArn = props.cloudFormationExecutionRole.roleArn;
-    else if (stack.synthesizer instanceof DefaultStackSynthesizer)
-      this.deployingRoleArn = Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn);
-    else if (invokeProtection) {
-      throw new Error(
-        `${this.node.path}: the stack's synthesizer (${stack.synthesizer.constructor.name}) names no CloudFormation execution role, so the provider cannot ` +
-          'tell who may invoke the handler. Pass cloudFormationExecutionRole: the role the stack is deployed with (with CliCredentialsStackSynthesizer, ' +
-          "the role of the credentials `cdk deploy` runs with), or invokeProtection: false to leave the handler's invocation to your own IAM controls.",
-      );
-    }
-    const timeout = props.timeout ?? Duration.minutes(5);
-    if (!Token.isUnresolved(timeout.toSeconds()) && (timeout.toSeconds() < 30 || timeout.toSeconds() > 900)) {
-      throw new Error(
-        `${this.node.path}: timeout is ${timeout.toSeconds()} s; it must be 30 to 900 seconds (Lambda's maximum), so that retries have room to work. Choose a timeout in that range.`,
-      );
-    }
-    // Stryker disable next-line ConditionalExpression: Equivalent: without a stand-in, `new URL(undefined)` throws, the origin stays undefined, and undefined equals the absent stand-in, so nothing is refused, as when the check is skipped.
-    if (props.responseUrlStandIn !== undefined && !Token.isUnresolved(props.responseUrlStandIn)) {
-      let origin: string | undefined;
-      try {
-        const url = new URL(props.responseUrlStandIn);
-        // Stryker disable next-line Regex: Equivalent: a URL protocol ends at its colon, so `^https?:` matches exactly "http:" and "https:", as `^https?:$` does. Also: Equivalent: a URL protocol is a scheme and a colon, so without `^` it matches only a scheme ending in http or https ("xhttp:"), whose origin is "null", which differs from the stand-in and is refused as before.
-        origin = /^https?:$/.test(url.protocol) ? url.origin : undefined;
-      } catch {
-        // Not a URL at all: no origin.
-      }
-      if (origin !== props.responseUrlStandIn) {
-        throw new Error(
-          `${this.node.path}: responseUrlStandIn ${JSON.stringify(props.responseUrlStandIn)} is not an origin; it must be scheme://host[:port] ` +
-            '(http or https, no path or trailing slash), such as http://localhost:4566 for LocalStack.',
-        );
-      }
-    }
-    if (!props.vpc && (props.vpcSubnets || props.securityGroups)) {
-      throw new Error(`${this.node.path}: vpcSubnets and securityGroups need vpc; pass the VPC, or leave them out.`);
-    }
+    // Before anything is built: with protection on, synth fails here when no deploying role is known.
+    const deployingRole = deployingRoleArn(this, props);
+    validateProviderProps(this, props);
+    const timeout = props.timeout ?? DEFAULT_TIMEOUT;
+    this.serviceTimeout = timeout.plus(Duration.minutes(1));
 
-    this.role =
-      props.role ??
-      new iam.Role(this, 'Role', {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        path: handlerRolePath(stack),
-        description: 'Applies FinSpace user settings; register it in FinSpace as the API access principal of a user who may manage users',
-      });
-    this.role.addToPrincipalPolicy(
-      new iam.PolicyStatement({
-        sid: 'GetFinSpaceProgrammaticAccessCredentials',
-        actions: [GET_PROGRAMMATIC_ACCESS_CREDENTIALS_ACTION],
-        resources: [
-          Stack.of(this).formatArn({
-            service: 'finspace-api',
-            resource: '/credentials/programmatic',
-            arnFormat: ArnFormat.NO_RESOURCE_NAME,
-          }),
-        ],
-      }),
-    );
-    if (props.vpc) {
-      this.role.addToPrincipalPolicy(
-        new iam.PolicyStatement({ sid: 'LambdaVpcNetworkInterfaces', actions: VPC_NETWORK_INTERFACE_ACTIONS, resources: ['*'] }),
-      );
-      // The policy the statement went to: a role's DefaultPolicy, or the Policy an imported role gets (none when the
-      // imported role is immutable).
-      acknowledgeVpcWildcard(this.role.node.tryFindChild('DefaultPolicy') ?? this.role.node.tryFindChild('Policy'));
-    }
+    this.role = handlerRole(this, props);
 
     if (props.logEncryptionKey && !props.logGroup) {
       // As AWS's CloudWatch Logs guide writes it: only for log groups of this account and region.
@@ -374,7 +159,7 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
       environment: {
         [ROLE_ARN_ENV]: this.role.roleArn,
         [STACK_ID_ENV]: Aws.STACK_ID,
-        [SERVICE_TIMEOUT_ENV]: String(timeout.plus(Duration.minutes(1)).toSeconds()),
+        [SERVICE_TIMEOUT_ENV]: String(this.serviceTimeout.toSeconds()),
         [URL_SUFFIX_ENV]: Aws.URL_SUFFIX,
         ...(props.responseUrlStandIn ? { [RESPONSE_URL_STAND_IN_ENV]: props.responseUrlStandIn } : {}),
       },
@@ -387,19 +172,8 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
       maxEventAge: Duration.seconds(MIN_EVENT_AGE_S),
       onFailure: props.droppedEventDestination,
     });
-    this.handlerTagValue = `${stack.account}/${stack.region}/${stack.stackName}`;
-    // A role passed in: by its name under any path (a name is unique in an account, and an ARN given without the
-    // role's path would match nothing).
-    const roleArnPrefix = `arn:${stack.partition}:iam::${stack.account}:role`;
-    this.roleResources = props.role
-      ? [`${roleArnPrefix}/${this.role.roleName}`, `${roleArnPrefix}/*/${this.role.roleName}`]
-      : [`${roleArnPrefix}${handlerRolePath(stack)}*`];
-    // Only the function: the SCP matches the role by its path, since IAM does not evaluate a role's tags for PassRole.
-    Tags.of(this.function).add(HANDLER_TAG_KEY, this.handlerTagValue);
-    if (invokeProtection && this.deployingRoleArn) protectInvocation(this, this.function, this.deployingRoleArn);
-    else warnUnprotected(this);
+    this.protection = protectHandler(this, this.function, props, deployingRole);
     this.serviceToken = this.function.functionArn;
-    this.serviceTimeout = timeout.plus(Duration.minutes(1));
   }
 
   /**
@@ -416,17 +190,6 @@ export class FinSpaceUserSettingsProvider extends Construct implements IFinSpace
    * them. Output them with `Stack.of(this).toJsonString(...)` and copy the deployed value into the SCP.
    */
   serviceControlPolicyStatements(): iam.PolicyStatement[] {
-    const stack = Stack.of(this);
-    if (!this.deployingRoleArn) {
-      throw new Error(
-        `${this.node.path}: the provider has no deploying role to leave the handler to (invokeProtection is off and no cloudFormationExecutionRole is given), ` +
-          'so service control policy statements would lock everyone out. Pass cloudFormationExecutionRole: the role CloudFormation deploys the stack with.',
-      );
-    }
-    return serviceControlPolicyStatements(stack, {
-      deployingRoleArn: this.deployingRoleArn,
-      tagValue: this.handlerTagValue,
-      roleResources: this.roleResources,
-    });
+    return serviceControlPolicyStatements(this, this.protection);
   }
 }

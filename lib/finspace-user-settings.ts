@@ -1,3 +1,7 @@
+/**
+ * The construct: settings of one existing FinSpace user as a custom resource, checked at synth time against the
+ * model's rules (finspace-rules.ts) and applied by the stack's provider (README, Usage).
+ */
 import { Annotations, CustomResource, RemovalPolicy, Stack, Token } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
@@ -100,6 +104,11 @@ export interface FinSpaceUserSettingsProps extends FinSpaceUserSettingsValues {
 }
 
 const END_OF_SUPPORT_WARNING_ID = 'finspace-user-settings:FinSpaceEndOfSupport';
+
+/** Why a provider of another stack is refused, and what to do (after the construct's and the provider's paths). */
+const PROVIDER_OF_ANOTHER_STACK =
+  "is in another stack, and a handler serves only its own stack's resources (it refuses every other stack's request). " +
+  'Use a provider of this stack: leave provider out, or pass one created in it.';
 
 /** FinSpace's status, as an acknowledgeable warning: once per stack, as Annotations adds an identical message once. */
 function warnEndOfSupport(stack: Stack): void {
@@ -216,8 +225,7 @@ export class FinSpaceUserSettings extends Construct {
 
     if (props.provider && Stack.of(props.provider) !== Stack.of(this)) {
       throw new Error(
-        `Invalid FinSpaceUserSettings ${this.node.path}: its provider ${props.provider.node.path} is in another stack, and a handler serves only ` +
-          "its own stack's resources (it refuses every other stack's request). Use a provider of this stack: leave provider out, or pass one created in it.",
+        `Invalid FinSpaceUserSettings ${this.node.path}: its provider ${props.provider.node.path} ${PROVIDER_OF_ANOTHER_STACK}`,
       );
     }
     this.provider = props.provider ?? FinSpaceUserSettingsProvider.getOrCreate(this);

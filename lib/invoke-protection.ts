@@ -1,13 +1,12 @@
 /**
- * Who may make the handler act: the function's own resource policy (only the stack's deployer may invoke it), the
- * statements for a service control policy (no one else may change, pass or expose the function and its role), and
- * the synth check that keeps an AWS::Lambda::Permission from being silently wiped by that policy. See the README,
- * Threat model.
+ * Who may make the handler act (README, Threat model): the deploying role the handler is left to, the function's
+ * resource policy, the tag and role path that the service control policy statements match the handler by.
  */
-import { Annotations, CfnResource, Stack } from 'aws-cdk-lib';
+import { Annotations, CfnResource, DefaultStackSynthesizer, Fn, Stack, Tags } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type { Construct } from 'constructs';
+import type { FinSpaceUserSettingsProviderProps } from './provider-props';
 
 /**
  * What the SCP statements leave to everyone: reading the function and the role. Every other action on them (invoking,
@@ -21,7 +20,28 @@ const ROLE_READ_ACTIONS = ['iam:Get*', 'iam:List*'];
 const TAGGING_ACTIONS = ['lambda:CreateFunction', 'lambda:TagResource'];
 
 /** The invoke actions the function's own resource policy denies to everyone but the stack's deployer. */
-const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl'];
+export const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl'];
+
+/** What to do when no deploying role is known. */
+const NAME_THE_DEPLOYING_ROLE =
+  'Pass cloudFormationExecutionRole: the role the stack is deployed with (with CliCredentialsStackSynthesizer, the role of the ' +
+  "credentials `cdk deploy` runs with), or invokeProtection: false to leave the handler's invocation to your own IAM controls.";
+
+/** The synth warning of a handler left unprotected, and the id that acknowledges it. */
+const INVOKE_PROTECTION_OFF_WARNING_ID = 'finspace-user-settings:InvokeProtectionOff';
+const INVOKE_PROTECTION_OFF_WARNING =
+  "invokeProtection is off: any principal your IAM policies allow lambda:InvokeFunction on the handler can make it change FinSpace users' settings. " +
+  'Guard the function yourself (see the README, Threat model), or remove invokeProtection: false.';
+
+/** Why a permission on the protected function fails synth, and what to do instead. */
+const PERMISSION_WOULD_BE_WIPED =
+  "the handler's resource policy (AWS::Lambda::ResourcePolicy) replaces the function's whole policy, so it would be wiped at the next " +
+  "update, and invoking the handler is its deployer's alone. Remove it; to let something else invoke the handler, set invokeProtection: false and guard the function yourself (README, Threat model).";
+
+/** The error when SCP statements are asked for with no deploying role to leave the handler to (after the path). */
+const NO_DEPLOYER_FOR_SCP =
+  'the provider has no deploying role to leave the handler to (invokeProtection is off and no cloudFormationExecutionRole is given), ' +
+  'so service control policy statements would lock everyone out. Pass cloudFormationExecutionRole: the role CloudFormation deploys the stack with.';
 
 /**
  * The tag the provider puts on its function, valued `<account>/<region>/<stack name>`: what the SCP's
@@ -41,12 +61,55 @@ export function handlerRolePath(stack: Stack): string {
 
 /** What the SCP statements need to know of the provider. */
 export interface ProtectedHandler {
-  /** The only principal left to act on the function and its role. */
-  readonly deployingRoleArn: string;
+  /** The only principal left to act on the function and its role; none with invokeProtection off and no role named. */
+  readonly deployingRoleArn?: string;
   /** The tag value on the function. */
   readonly tagValue: string;
   /** What the role statement matches: every role under the provider's path, or the role passed in, by name. */
   readonly roleResources: string[];
+}
+
+type ProtectionProps = Pick<FinSpaceUserSettingsProviderProps, 'role' | 'cloudFormationExecutionRole' | 'invokeProtection'>;
+
+/**
+ * The role the handler is left to: the one named, else the DefaultStackSynthesizer's execution role. With any other
+ * synthesizer there is none, which fails synth while invokeProtection is on.
+ */
+export function deployingRoleArn(scope: Construct, props: ProtectionProps): string | undefined {
+  const stack = Stack.of(scope);
+  if (props.cloudFormationExecutionRole) return props.cloudFormationExecutionRole.roleArn;
+  if (stack.synthesizer instanceof DefaultStackSynthesizer) return Fn.sub(stack.synthesizer.cloudFormationExecutionRoleArn);
+  if (props.invokeProtection ?? true) {
+    throw new Error(
+      `${scope.node.path}: the stack's synthesizer (${stack.synthesizer.constructor.name}) names no CloudFormation execution role, so the provider cannot tell who may invoke the handler. ${NAME_THE_DEPLOYING_ROLE}`,
+    );
+  }
+  return undefined;
+}
+
+/**
+ * Tags the function for the SCP statements and, unless invokeProtection is off (or no deploying role is known), puts
+ * the resource policy on it; off, synth warns. Returns what the SCP statements need.
+ */
+export function protectHandler(
+  scope: Construct,
+  fn: lambda.IFunction,
+  props: ProtectionProps,
+  deployingRole: string | undefined,
+): ProtectedHandler {
+  const stack = Stack.of(scope);
+  const tagValue = `${stack.account}/${stack.region}/${stack.stackName}`;
+  // A role passed in: by its name under any path (a name is unique in an account, and an ARN given without the
+  // role's path would match nothing).
+  const roleArnPrefix = `arn:${stack.partition}:iam::${stack.account}:role`;
+  const roleResources = props.role
+    ? [`${roleArnPrefix}/${props.role.roleName}`, `${roleArnPrefix}/*/${props.role.roleName}`]
+    : [`${roleArnPrefix}${handlerRolePath(stack)}*`];
+  // Only the function: the SCP matches the role by its path, since IAM does not evaluate a role's tags for PassRole.
+  Tags.of(fn).add(HANDLER_TAG_KEY, tagValue);
+  if ((props.invokeProtection ?? true) && deployingRole) protectInvocation(scope, fn, deployingRole);
+  else Annotations.of(scope).addWarningV2(INVOKE_PROTECTION_OFF_WARNING_ID, INVOKE_PROTECTION_OFF_WARNING);
+  return { deployingRoleArn: deployingRole, tagValue, roleResources };
 }
 
 /**
@@ -55,7 +118,7 @@ export interface ProtectedHandler {
  * service principals too, which no SCP of this account does, and writes the whole policy: so an AWS::Lambda::Permission
  * on the function (a grantInvoke, an addPermission) fails synth instead of being wiped at the next update.
  */
-export function protectInvocation(scope: Construct, fn: lambda.IFunction, deployingRoleArn: string): void {
+function protectInvocation(scope: Construct, fn: lambda.IFunction, deployingRoleArn: string): void {
   new CfnResource(scope, 'InvokePolicy', {
     type: 'AWS::Lambda::ResourcePolicy',
     properties: {
@@ -89,22 +152,14 @@ function permissionsOn(scope: Construct, fn: lambda.IFunction): string[] {
     .filter((permission) => names.includes(JSON.stringify(stack.resolve(permission.functionName))))
     .map(
       (permission) =>
-        `${permission.node.path} adds an AWS::Lambda::Permission to the FinSpace handler ${fn.node.path} (a grantInvoke or addPermission): ` +
-        "the handler's resource policy (AWS::Lambda::ResourcePolicy) replaces the function's whole policy, so it would be wiped at the next " +
-        "update, and invoking the handler is its deployer's alone. Remove it; to let something else invoke the handler, set invokeProtection: false and guard the function yourself (README, Threat model).",
+        `${permission.node.path} adds an AWS::Lambda::Permission to the FinSpace handler ${fn.node.path} (a grantInvoke or addPermission): ${PERMISSION_WOULD_BE_WIPED}`,
     );
 }
 
-export function warnUnprotected(scope: Construct): void {
-  Annotations.of(scope).addWarningV2(
-    'finspace-user-settings:InvokeProtectionOff',
-    "invokeProtection is off: any principal your IAM policies allow lambda:InvokeFunction on the handler can make it change FinSpace users' settings. " +
-      'Guard the function yourself (see the README, Threat model), or remove invokeProtection: false.',
-  );
-}
-
-/** The SCP statements (see FinSpaceUserSettingsProvider.serviceControlPolicyStatements). */
-export function serviceControlPolicyStatements(stack: Stack, handler: ProtectedHandler): iam.PolicyStatement[] {
+/** The SCP statements (see FinSpaceUserSettingsProvider.serviceControlPolicyStatements); `scope` is the provider. */
+export function serviceControlPolicyStatements(scope: Construct, handler: ProtectedHandler): iam.PolicyStatement[] {
+  if (!handler.deployingRoleArn) throw new Error(`${scope.node.path}: ${NO_DEPLOYER_FOR_SCP}`);
+  const stack = Stack.of(scope);
   const deployer = { ArnNotEquals: { 'aws:PrincipalArn': handler.deployingRoleArn } };
   return [
     new iam.PolicyStatement({

@@ -2,23 +2,22 @@
  * The optional alarm on audit lines that need a person: off by default; on, a metric filter whose pattern reads the
  * fields the handler's audit line has where Lambda's JSON log format puts them, and an alarm on its first line.
  */
-import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import * as kms from 'aws-cdk-lib/aws-kms';
-import { FinSpaceUserSettings, FinSpaceUserSettingsProvider } from '../../lib';
+import { FinSpaceUserSettingsProvider } from '../../lib';
 import { AUDIT_ATTENTION_PATTERN, AUDIT_METRIC_NAME, AUDIT_METRIC_NAMESPACE } from '../../lib/audit-alarm';
 import { newAuditTrail, writeAudit } from '../../lambda/audit';
 import { bindingProblem } from '../../lambda/request';
 import { RESOURCE_TYPE } from '../../lib/handler-contract';
 import { captureConsole } from '../support/harness';
+import { declareUser, newStack } from '../support/stacks';
 
 const STACK_ID = 'arn:aws:cloudformation:eu-west-1:123456789012:stack/Finance/1';
-const newStack = () => new Stack(new App(), 'Finance', { env: { account: '123456789012', region: 'eu-west-1' } });
-const declare = (stack: Stack) => new FinSpaceUserSettings(stack, 'Analyst', { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' });
+/** The stack STACK_ID names. */
+const finance = () => newStack('Finance', { region: 'eu-west-1' });
 
 test('off by default: no metric filter, no alarm', () => {
-  const stack = newStack();
-  declare(stack);
+  const stack = finance();
+  declareUser(stack);
   const template = Template.fromStack(stack);
   template.resourceCountIs('AWS::Logs::MetricFilter', 0);
   template.resourceCountIs('AWS::CloudWatch::Alarm', 0);
@@ -26,9 +25,9 @@ test('off by default: no metric filter, no alarm', () => {
 });
 
 test('on: a metric filter on the log group, per stack, and an alarm on its first line in five minutes', () => {
-  const stack = newStack();
+  const stack = finance();
   const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, { auditAlarm: true });
-  declare(stack);
+  declareUser(stack);
   expect(provider.auditAlarm).toBeDefined();
   const template = Template.fromStack(stack);
   template.hasResourceProperties('AWS::Logs::MetricFilter', {
@@ -74,31 +73,4 @@ test("the pattern reads the audit line's fields where Lambda's JSON format puts 
     ),
   ).toMatch(/^This handler serves only /);
   expect(bindingProblem({ StackId: STACK_ID, ResourceType: 'Custom::Other' } as never, STACK_ID)).toMatch(/^This handler serves only /);
-});
-
-test('the default log group can be encrypted with a key of yours, which CloudWatch Logs of the region may then use', () => {
-  const stack = newStack();
-  const key = new kms.Key(stack, 'AuditKey');
-  FinSpaceUserSettingsProvider.getOrCreate(stack, { logEncryptionKey: key });
-  declare(stack);
-  const template = Template.fromStack(stack);
-  template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('AuditKey'), 'Arn'] } });
-  template.hasResourceProperties('AWS::KMS::Key', {
-    KeyPolicy: {
-      Statement: Match.arrayWith([
-        Match.objectLike({
-          Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
-          Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-          // Only for log groups of this account and region, not any that names the key.
-          Condition: {
-            ArnLike: {
-              'kms:EncryptionContext:aws:logs:arn': {
-                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:eu-west-1:123456789012:log-group:*']],
-              },
-            },
-          },
-        }),
-      ]),
-    },
-  });
 });

@@ -6,7 +6,6 @@
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import {
-  App,
   CliCredentialsStackSynthesizer,
   DefaultStackSynthesizer,
   Fn,
@@ -18,12 +17,15 @@ import {
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { FinSpaceUserSettings, FinSpaceUserSettingsProvider, type FinSpaceUserSettingsProviderProps } from '../../lib';
+import { FinSpaceUserSettingsProvider, type FinSpaceUserSettingsProviderProps } from '../../lib';
+import { HANDLER_TAG_KEY, INVOKE_ACTIONS } from '../../lib/invoke-protection';
+import { ACCOUNT, declareUser, newStack, warnings } from '../support/stacks';
 
-const ACCOUNT = '123456789012';
 const OTHER_ACCOUNT = '210987654321';
 const REGION = 'eu-west-1';
 const EXEC_ROLE = `arn:aws:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`;
+/** The execution role as the template names it. */
+const EXEC_ROLE_IN_TEMPLATE = { 'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}` };
 const ADMIN = `arn:aws:iam::${ACCOUNT}:role/Admin`;
 const DEPLOYER = `arn:aws:iam::${ACCOUNT}:role/Deployer`;
 const OTHER_ADMIN = `arn:aws:iam::${OTHER_ACCOUNT}:role/Admin`;
@@ -45,9 +47,9 @@ function synthesize(
   props: FinSpaceUserSettingsProviderProps | ((stack: Stack) => FinSpaceUserSettingsProviderProps) = {},
   synthesizer?: DefaultStackSynthesizer,
 ): Synthesized {
-  const stack = new Stack(new App(), 'Finance', { env: { account: ACCOUNT, region: REGION }, synthesizer });
+  const stack = newStack('Finance', { region: REGION, synthesizer });
   const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, typeof props === 'function' ? props(stack) : props);
-  new FinSpaceUserSettings(stack, 'Analyst', { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' });
+  declareUser(stack);
   const template = Template.fromStack(stack);
   const fnId = stack.getLogicalId(provider.function.node.defaultChild as CfnElement);
   // An imported role has no resource of its own here.
@@ -144,8 +146,6 @@ const CALLERS: Caller[] = [
   },
 ];
 
-const INVOKE_ACTIONS = ['lambda:InvokeFunction', 'lambda:InvokeAsync', 'lambda:InvokeFunctionUrl'];
-
 async function simulate(options: {
   caller: Caller;
   action: string;
@@ -236,10 +236,12 @@ describe("the function's resource policy (on by default)", () => {
     }
   });
 
-  test('synthesizes as AWS::Lambda::ResourcePolicy on the function, and every custom resource waits for it', () => {
+  test('synthesizes as AWS::Lambda::ResourcePolicy on the function, whose Deny names the function itself, and every custom resource waits for it', () => {
     const { stack, provider, template } = synthesize();
     const policyId = stack.getLogicalId(provider.node.findChild('InvokePolicy') as CfnElement);
+    const functionArn = stack.resolve(provider.function.functionArn);
     template.hasResourceProperties('AWS::Lambda::ResourcePolicy', {
+      ResourceArn: functionArn,
       PolicyDocument: {
         Statement: [
           {
@@ -247,13 +249,8 @@ describe("the function's resource policy (on by default)", () => {
             Effect: 'Deny',
             Principal: '*',
             Action: INVOKE_ACTIONS,
-            Condition: {
-              ArnNotEquals: {
-                'aws:PrincipalArn': {
-                  'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`,
-                },
-              },
-            },
+            Resource: functionArn,
+            Condition: { ArnNotEquals: { 'aws:PrincipalArn': EXEC_ROLE_IN_TEMPLATE } },
           },
         ],
       },
@@ -272,9 +269,9 @@ describe("the function's resource policy (on by default)", () => {
     expect(table["the stack's CloudFormation execution role"]).toEqual(only('ExplicitlyDenied'));
   });
 
-  test('where the construct cannot know who deploys, synth fails saying what to pass; invokeProtection: false opts out, with a warning', () => {
+  test('where the construct cannot know who deploys, synth fails saying what to pass; invokeProtection: false opts out, with a warning, even with a deploying role named', () => {
     for (const synthesizer of [new LegacyStackSynthesizer(), new CliCredentialsStackSynthesizer()]) {
-      const stack = new Stack(new App(), 'Other', { synthesizer });
+      const stack = newStack('Other', { synthesizer });
       expect(() => FinSpaceUserSettingsProvider.getOrCreate(stack)).toThrow(
         new RegExp(
           `^Other/FinSpaceUserSettingsProvider: the stack's synthesizer \\(${synthesizer.constructor.name}\\) names no CloudFormation execution role, ` +
@@ -282,11 +279,20 @@ describe("the function's resource policy (on by default)", () => {
         ),
       );
     }
-    const stack = new Stack(new App(), 'Open', { synthesizer: new LegacyStackSynthesizer() });
+    const stack = newStack('Open', { synthesizer: new LegacyStackSynthesizer() });
     FinSpaceUserSettingsProvider.getOrCreate(stack, { invokeProtection: false });
-    const template = Template.fromStack(stack);
-    expect(template.findResources('AWS::Lambda::ResourcePolicy')).toEqual({});
-    Annotations.fromStack(stack).hasWarning('/Open/FinSpaceUserSettingsProvider', Match.stringLikeRegexp('^invokeProtection is off: '));
+    expect(Template.fromStack(stack).findResources('AWS::Lambda::ResourcePolicy')).toEqual({});
+    Annotations.fromStack(stack).hasWarning(
+      '/Open/FinSpaceUserSettingsProvider',
+      "invokeProtection is off: any principal your IAM policies allow lambda:InvokeFunction on the handler can make it change FinSpace users' settings. " +
+        'Guard the function yourself (see the README, Threat model), or remove invokeProtection: false. ' +
+        '[ack: finspace-user-settings:InvokeProtectionOff]',
+    );
+    // Off with a deploying role named: still no resource policy.
+    const named = newStack();
+    const cloudFormationExecutionRole = iam.Role.fromRoleArn(named, 'Deployer', DEPLOYER);
+    FinSpaceUserSettingsProvider.getOrCreate(named, { invokeProtection: false, cloudFormationExecutionRole });
+    expect(Template.fromStack(named).findResources('AWS::Lambda::ResourcePolicy')).toEqual({});
   });
 });
 
@@ -315,7 +321,6 @@ describe('the service control policy statements', () => {
     'iam:UntagRole',
   ];
   const READ_ACTIONS = ['lambda:GetFunction', 'iam:GetRole'];
-  const KEY = 'finspace-user-settings:handler-of-stack';
   const VALUE = `${ACCOUNT}/${REGION}/Finance`;
 
   function statementsOf(synthesized: Synthesized): PolicyDocument {
@@ -341,7 +346,7 @@ describe('the service control policy statements', () => {
           action,
           resource: functionArn,
           scp,
-          context: { [`aws:ResourceTag/${KEY}`]: tagValue },
+          context: { [`aws:ResourceTag/${HANDLER_TAG_KEY}`]: tagValue },
         });
       for (const action of [...ROLE_ACTIONS, READ_ACTIONS[1]])
         table[caller.name][action] = await simulate({ caller, action, resource: roleArn, scp });
@@ -401,7 +406,7 @@ describe('the service control policy statements', () => {
     const byTag = JSON.parse(JSON.stringify(scp)) as PolicyDocument;
     const roleStatement = byTag.Statement.find((st) => st.Sid === 'FinSpaceUserSettingsHandlerRoleOnlyForItsDeployer')!;
     roleStatement.Resource = 'arn:aws:iam::*:role/*';
-    roleStatement.Condition = { ...(roleStatement.Condition as object), StringEquals: { [`aws:ResourceTag/${KEY}`]: VALUE } };
+    roleStatement.Condition = { ...(roleStatement.Condition as object), StringEquals: { [`aws:ResourceTag/${HANDLER_TAG_KEY}`]: VALUE } };
     expect(await create(CALLERS[1], byTag)).toEqual(['Allowed', 'Allowed']);
   });
 
@@ -415,7 +420,13 @@ describe('the service control policy statements', () => {
       'Allowed',
     );
     const tagging = async (caller: Caller, action: string, resource: string, value: string) =>
-      simulate({ caller, action, resource, scp, context: { [`aws:RequestTag/${KEY}`]: value, 'aws:TagKeys': KEY } });
+      simulate({
+        caller,
+        action,
+        resource,
+        scp,
+        context: { [`aws:RequestTag/${HANDLER_TAG_KEY}`]: value, 'aws:TagKeys': HANDLER_TAG_KEY },
+      });
     const someFunction = `arn:aws:lambda:${REGION}:${ACCOUNT}:function:unrelated`;
     for (const action of ['lambda:TagResource', 'lambda:CreateFunction']) {
       expect([action, await tagging(CALLERS[1], action, someFunction, VALUE)]).toEqual([action, 'ExplicitlyDenied']);
@@ -426,13 +437,16 @@ describe('the service control policy statements', () => {
 
   test("the function carries the tag, valued account/region/stack name; the role lives under the library's path", () => {
     const { template } = synthesize();
-    template.hasResourceProperties('AWS::Lambda::Function', { Tags: Match.arrayWith([{ Key: KEY, Value: VALUE }]) });
+    // The key the README and serviceControlPolicyStatements' docs name.
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Tags: Match.arrayWith([{ Key: 'finspace-user-settings:handler-of-stack', Value: VALUE }]),
+    });
     template.hasResourceProperties('AWS::IAM::Role', { Path: `/finspace-user-settings/${REGION}/Finance/` });
     // The role carries no handler tag: nothing keys on it (IAM does not evaluate it for PassRole).
     const role = Object.values(
       template.findResources('AWS::IAM::Role', { Properties: { Path: `/finspace-user-settings/${REGION}/Finance/` } }),
     )[0];
-    expect((role.Properties.Tags ?? []).map((t: { Key: string }) => t.Key)).not.toContain(KEY);
+    expect((role.Properties.Tags ?? []).map((t: { Key: string }) => t.Key)).not.toContain(HANDLER_TAG_KEY);
   });
 
   test('a role passed in is matched by its name, under any path (an ARN given without the path still matches)', async () => {
@@ -446,24 +460,42 @@ describe('the service control policy statements', () => {
     expect(await simulate({ caller: CALLERS[1], action: 'iam:PassRole', resource: `${arn}-other`, scp })).toBe('Allowed');
   });
 
-  test('with protection off and no role named, asking for them says what to pass', () => {
-    const stack = new Stack(new App(), 'Open', { synthesizer: new LegacyStackSynthesizer() });
+  test('their statement ids, the ones an SCP and its reports show', () => {
+    expect(statementsOf(synthesize()).Statement.map((s) => s.Sid)).toEqual([
+      'FinSpaceUserSettingsHandlerOnlyForItsDeployer',
+      'FinSpaceUserSettingsHandlerRoleOnlyForItsDeployer',
+      'FinSpaceUserSettingsHandlerTagOnlyForItsDeployer',
+    ]);
+  });
+
+  test('a handler role passed in needs no tag: no warning when the statements are asked for (they match it by its ARN)', () => {
+    const stack = newStack();
+    const role = iam.Role.fromRoleArn(stack, 'HandlerRole', `arn:aws:iam::${ACCOUNT}:role/finspace-handler`);
+    FinSpaceUserSettingsProvider.getOrCreate(stack, { role }).serviceControlPolicyStatements();
+    expect(warnings(stack).filter((w) => /\btag\b|HandlerRole/.test(w))).toEqual([]);
+  });
+
+  test('with protection off and no role named, asking for them is an error that says what to pass', () => {
+    const stack = newStack('Open', { synthesizer: new LegacyStackSynthesizer() });
     const provider = FinSpaceUserSettingsProvider.getOrCreate(stack, { invokeProtection: false });
     expect(() => provider.serviceControlPolicyStatements()).toThrow(
-      /Pass cloudFormationExecutionRole: the role CloudFormation deploys the stack with\.$/,
+      new Error(
+        'Open/FinSpaceUserSettingsProvider: the provider has no deploying role to leave the handler to (invokeProtection is off and no ' +
+          'cloudFormationExecutionRole is given), so service control policy statements would lock everyone out. ' +
+          'Pass cloudFormationExecutionRole: the role CloudFormation deploys the stack with.',
+      ),
     );
   });
 });
 
 test('an AWS::Lambda::Permission on the protected function fails synth, saying why and what to do (the resource policy would wipe it)', () => {
-  const env = { account: ACCOUNT, region: REGION };
-  const granted = new Stack(new App(), 'Granted', { env });
+  const granted = newStack('Granted', { region: REGION });
   FinSpaceUserSettingsProvider.getOrCreate(granted).function.grantInvoke(new iam.ServicePrincipal('events.amazonaws.com'));
   expect(() => Template.fromStack(granted)).toThrow(
     /Granted\/FinSpaceUserSettingsProvider\/Handler\/\S+ adds an AWS::Lambda::Permission to the FinSpace handler Granted\/FinSpaceUserSettingsProvider\/Handler .*replaces the function's whole policy.*Remove it; to let something else invoke the handler, set invokeProtection: false/s,
   );
   // By name, from anywhere in the stack, too.
-  const byName = new Stack(new App(), 'ByName', { env });
+  const byName = newStack('ByName', { region: REGION });
   const provider = FinSpaceUserSettingsProvider.getOrCreate(byName);
   new lambda.CfnPermission(byName, 'Elsewhere', {
     action: 'lambda:InvokeFunction',
@@ -472,20 +504,20 @@ test('an AWS::Lambda::Permission on the protected function fails synth, saying w
   });
   expect(() => Template.fromStack(byName)).toThrow(/ByName\/Elsewhere adds an AWS::Lambda::Permission/);
   // Without the resource policy there is nothing to wipe: allowed (with the warning that protection is off).
-  const open = new Stack(new App(), 'Open', { env });
+  const open = newStack('Open', { region: REGION });
   FinSpaceUserSettingsProvider.getOrCreate(open, { invokeProtection: false }).function.grantInvoke(
     new iam.ServicePrincipal('events.amazonaws.com'),
   );
   Template.fromStack(open).resourceCountIs('AWS::Lambda::Permission', 1);
   // A permission on another function is none of its business.
-  const other = new Stack(new App(), 'Other', { env });
+  const other = newStack('Other', { region: REGION });
   FinSpaceUserSettingsProvider.getOrCreate(other);
   new lambda.CfnPermission(other, 'OnAnother', { action: 'lambda:InvokeFunction', functionName: 'another', principal: 's3.amazonaws.com' });
   Template.fromStack(other).resourceCountIs('AWS::Lambda::Permission', 1);
 });
 
 test("in a nested stack, synth fails until the root stack's execution role is named; named, only it may invoke", async () => {
-  const root = new Stack(new App(), 'Root', { env: { account: ACCOUNT, region: REGION } });
+  const root = newStack('Root', { region: REGION });
   expect(() => FinSpaceUserSettingsProvider.getOrCreate(new NestedStack(root, 'Unnamed'))).toThrow(
     /Pass cloudFormationExecutionRole: the role the stack is deployed with/,
   );
@@ -494,43 +526,8 @@ test("in a nested stack, synth fails until the root stack's execution role is na
   const provider = FinSpaceUserSettingsProvider.getOrCreate(nested, {
     cloudFormationExecutionRole: iam.Role.fromRoleArn(nested, 'RootDeployer', rootRole),
   });
-  new FinSpaceUserSettings(nested, 'Analyst', { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789' });
+  declareUser(nested);
   const policy = Object.values(Template.fromStack(nested).findResources('AWS::Lambda::ResourcePolicy'))[0].Properties.PolicyDocument;
-  expect(nested.resolve(policy.Statement[0].Condition)).toEqual({
-    ArnNotEquals: {
-      'aws:PrincipalArn': {
-        'Fn::Sub': `arn:\${AWS::Partition}:iam::${ACCOUNT}:role/cdk-hnb659fds-cfn-exec-role-${ACCOUNT}-${REGION}`,
-      },
-    },
-  });
+  expect(nested.resolve(policy.Statement[0].Condition)).toEqual({ ArnNotEquals: { 'aws:PrincipalArn': EXEC_ROLE_IN_TEMPLATE } });
   expect(provider.node.scope).toBe(nested);
-});
-
-test('responseUrlStandIn must be an origin', () => {
-  const bad = ['http://localhost:4566/', 'ftp://localhost', 'localhost:4566', 'http://localhost:4566/path'];
-  for (const responseUrlStandIn of bad) {
-    expect(() => FinSpaceUserSettingsProvider.getOrCreate(new Stack(new App(), 'S'), { responseUrlStandIn })).toThrow(
-      `S/FinSpaceUserSettingsProvider: responseUrlStandIn ${JSON.stringify(responseUrlStandIn)} is not an origin; it must be scheme://host[:port]`,
-    );
-  }
-  const stack = new Stack(new App(), 'S');
-  FinSpaceUserSettingsProvider.getOrCreate(stack, { responseUrlStandIn: 'http://localhost:4566' });
-  Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
-    Environment: { Variables: Match.objectLike({ FINSPACE_HANDLER_RESPONSE_URL_STAND_IN: 'http://localhost:4566' }) },
-  });
-});
-
-test("a provider of another stack is refused at synth: the handler serves only its own stack's requests", () => {
-  const app = new App();
-  const other = new Stack(app, 'Other');
-  const provider = FinSpaceUserSettingsProvider.getOrCreate(other);
-  const stack = new Stack(app, 'Mine');
-  expect(() => new FinSpaceUserSettings(stack, 'Analyst', { environmentId: 'r4nd0menv1d', userId: 'uAbCdEf0123456789', provider })).toThrow(
-    "Invalid FinSpaceUserSettings Mine/Analyst: its provider Other/FinSpaceUserSettingsProvider is in another stack, and a handler serves only its own stack's resources",
-  );
-});
-
-test('the handler logs at INFO, so that every audit line is kept', () => {
-  const { template } = synthesize();
-  template.hasResourceProperties('AWS::Lambda::Function', { LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO' } });
 });
