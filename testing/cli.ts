@@ -1,10 +1,9 @@
 #!/usr/bin/env node
 /**
- * `npm start` (after `cdk synth`): applies every Custom::FinSpaceUserSettings of a cloud assembly against a local
- * FinSpace emulator (Create, an Update with changed settings, Delete), prints what happened (./report) and exits 1 if a
- * step failed, 2 if it could not run. Usage: finspace-user-settings-local [cdk.out] [--verbose]
- */
-import { flippedSettings, LocalDeployment } from './local-deployment';
+ * `npm start` after `cdk synth` (finspace-user-settings-local [cdk.out] [--verbose]): Create, an Update with changed
+ * settings and Delete of every Custom::FinSpaceUserSettings against the emulator; exits 1 if a step failed, 2 if it
+ * could not run. What it prints is ./report's; CONTRIBUTING "Set-up: two commands" shows it.
+ */ import { flippedSettings, LocalDeployment } from './local-deployment';
 import { formatResult, formatStart } from './report';
 import type { StepRecord } from './cloudformation-request';
 

@@ -1,9 +1,7 @@
 /**
- * A FinSpace Data API emulator on 127.0.0.1 (GetProgrammaticAccessCredentials, UpdateUser, GetUser) that checks every
- * request's SigV4 signature, FinSpace's authorization and the model's constraints, with faults to inject. The class
- * and its options; README "Testing your own stacks" shows its use.
- */
-import { randomBytes } from 'node:crypto';
+ * The FinSpace Data API emulator users import: the class, its options and records (the emulator-* modules do the
+ * work). README "Testing your own stacks: `finspace-user-settings/testing`" says what it checks.
+ */ import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { receive } from './emulator-http';
