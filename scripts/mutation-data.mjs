@@ -12,7 +12,16 @@ export const GROUPS = {
   // The oracles too: the claim "the emulator verifies every request's SigV4 signature" rests on sigv4.ts, and every
   // answer the handler sends is read by response-receiver.ts.
   emulator: {
-    mutate: ['testing/finspace-emulator.ts', 'testing/sigv4.ts', 'testing/response-receiver.ts'],
+    mutate: [
+      'testing/finspace-emulator.ts',
+      'testing/emulator-auth.ts',
+      'testing/emulator-http.ts',
+      'testing/emulator-model.ts',
+      'testing/emulator-operations.ts',
+      'testing/emulator-state.ts',
+      'testing/sigv4.ts',
+      'testing/response-receiver.ts',
+    ],
     target: 80,
     title: 'the emulator',
     concurrency: 4,

@@ -1,9 +1,7 @@
 /**
- * Reads a synthesized cloud assembly (cdk.out) the way the local runner needs it: the stacks' templates, their
- * Lambda functions with the asset folder each one would run, and the intrinsic functions CloudFormation would
- * resolve at deploy time, resolved here with made-up but well-formed physical names and ARNs.
- */
-import * as fs from 'node:fs';
+ * Reads a cloud assembly (cdk.out) for the local runner: the stacks' templates, their Lambda functions with the asset
+ * each would run, and the intrinsic functions resolved with made-up but well-formed physical names and ARNs.
+ */ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface DeployTarget {

@@ -14,16 +14,11 @@ export type {
 } from './finspace-emulator';
 export { ResponseReceiver } from './response-receiver';
 export type { ReceivedPut, ReceivedResponse } from './response-receiver';
-export {
-  AUDIT_MARK,
-  auditRecords,
-  flippedSettings,
-  formatAudit,
-  formatSteps,
-  LocalDeployment,
-  LOCAL_ADMIN_USER_ID,
-} from './local-deployment';
-export type { AuditRecord, LocalDeploymentOptions, StepKind, StepRecord } from './local-deployment';
+export { flippedSettings, LocalDeployment, LOCAL_ADMIN_USER_ID } from './local-deployment';
+export type { LocalDeploymentOptions } from './local-deployment';
+export { AUDIT_MARK, auditRecords } from './cloudformation-request';
+export type { AuditRecord, StepKind, StepRecord } from './cloudformation-request';
+export { formatAudit, formatSteps } from './report';
 export { describeLambdaNode, nodeForRuntime } from './lambda-node';
 export type { LambdaNode } from './lambda-node';
 export { LocalLambda } from './local-lambda';

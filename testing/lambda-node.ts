@@ -1,11 +1,7 @@
 /**
- * Which Node.js runs a handler locally: the major version the template's runtime names (nodejs24.x: Node.js 24), as
- * Lambda would run it. Found, in order: FINSPACE_LOCAL_LAMBDA_NODE (a path to a node binary), the Node.js running
- * this process if its major matches, the build that this project's install step fetched from the npm registry
- * (scripts/install-lambda-node.mjs). Without one, the local runner says so plainly and falls back to this process's
- * Node.js.
- */
-import { execFileSync } from 'node:child_process';
+ * Which Node.js runs a handler locally: the major its runtime names (nodejs24.x: Node.js 24), as Lambda would, or
+ * this process's with a plain note when there is none (CONTRIBUTING "Set-up: two commands").
+ */ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -32,7 +28,10 @@ function versionOf(binary: string): string | undefined {
   }
 }
 
-/** The Node.js to run a handler of `runtime` with (cached per runtime). */
+/**
+ * The Node.js to run a handler of `runtime` with (cached per runtime), the first of: FINSPACE_LOCAL_LAMBDA_NODE, the
+ * Node.js running this process if its major matches, the build scripts/install-lambda-node.mjs fetched.
+ */
 export function nodeForRuntime(runtime: string, env: NodeJS.ProcessEnv = process.env): LambdaNode {
   const cached = found.get(runtime);
   if (cached && !env.FINSPACE_LOCAL_LAMBDA_NODE) return cached;

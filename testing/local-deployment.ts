@@ -1,11 +1,6 @@
 /**
- * Applies the FinSpaceUserSettings of a synthesized app without AWS: plays CloudFormation's part for every
- * Custom::FinSpaceUserSettings in a cloud assembly (Create, Update, Delete, with CloudFormation's rollback and
- * replacement cleanup), invoking the handler asset from the assembly in a Lambda-like container, against the
- * FinSpace emulator.
- *
- * The template has no Provider framework: the ServiceToken is the handler function itself, which answers
- * CloudFormation on its own, so the runner invokes that function directly, as CloudFormation does.
+ * Applies a synthesized app's Custom::FinSpaceUserSettings without AWS, as CloudFormation would (Create, Update, Delete,
+ * rollback and replacement cleanup), invoking the handler asset in Lambda-like containers against the FinSpace emulator.
  */
 import { randomUUID } from 'node:crypto';
 import { RESOURCE_TYPE, RESPONSE_URL_STAND_IN_ENV } from '../lib/handler-contract';
@@ -16,55 +11,22 @@ import {
   readAssembly,
   serviceTokenFunction,
   stringifyScalars,
-  type AssemblyStack,
   type DeployTarget,
 } from './cloud-assembly';
-import { FinSpaceEmulator, type EmulatedUser } from './finspace-emulator';
+import {
+  sendRequest,
+  withServiceProperties,
+  type Exchange,
+  type ResourceState,
+  type StepKind,
+  type StepRecord,
+} from './cloudformation-request';
+import { FinSpaceEmulator } from './finspace-emulator';
 import { LocalLambda } from './local-lambda';
 import { ResponseReceiver } from './response-receiver';
 
-export type StepKind = 'Create' | 'Update' | 'Delete' | 'Rollback' | 'Cleanup';
-
-export interface StepRecord {
-  readonly step: StepKind;
-  readonly requestType: 'Create' | 'Update' | 'Delete';
-  readonly stackName: string;
-  readonly logicalId: string;
-  readonly status: 'SUCCESS' | 'FAILED' | 'NO ANSWER';
-  readonly physicalResourceId?: string;
-  readonly reason?: string;
-  readonly durationMs: number;
-  readonly environmentId: string;
-  readonly userId: string;
-  /** The user as the emulator holds it after the step. */
-  readonly user?: EmulatedUser;
-  /** The Node.js version the handler ran on. */
-  readonly nodeVersion: string;
-  /** The audit lines the handler logged for the request (it logs exactly one), as their JSON objects. */
-  readonly audit: readonly AuditRecord[];
-}
-
-/** One audit line of the handler: which stack and request, which user, what was sent to FinSpace, the outcome. */
-export type AuditRecord = Record<string, unknown> & { readonly audit: typeof AUDIT_MARK };
-
-/** The `audit` field of the handler's audit lines (lambda/audit.ts). */
-export const AUDIT_MARK = 'FinSpaceUserSettings';
-
-/** The audit records among log lines, whether the function logs JSON lines or in Lambda's JSON log format. */
-export function auditRecords(lines: readonly string[]): AuditRecord[] {
-  return lines.flatMap((line) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(line);
-    } catch {
-      return [];
-    }
-    const outer = (parsed ?? {}) as { message?: unknown };
-    // Under the JSON log format the handler's object is the line's `message`.
-    const record = (outer.message !== null && typeof outer.message === 'object' ? outer.message : outer) as Record<string, unknown>;
-    return record.audit === AUDIT_MARK ? [record as AuditRecord] : [];
-  });
-}
+// Exported from here before ./cloudformation-request held them; test/hardening/fault-matrix.test.ts imports them here.
+export { AUDIT_MARK, auditRecords, type AuditRecord, type StepKind, type StepRecord } from './cloudformation-request';
 
 export interface LocalDeploymentOptions {
   /** The cloud assembly folder (cdk.out). */
@@ -79,18 +41,6 @@ export interface LocalDeploymentOptions {
 
 /** A FinSpace user id the runner registers, per environment, with the handler's role as its API principal. */
 export const LOCAL_ADMIN_USER_ID = 'local-admin';
-
-interface ResourceState {
-  readonly stack: AssemblyStack;
-  readonly resolver: IntrinsicResolver;
-  readonly logicalId: string;
-  readonly functionLogicalId: string;
-  /** DeletionPolicy Retain: CloudFormation sends no Delete when the resource leaves the stack. */
-  readonly retained: boolean;
-  properties: Record<string, unknown>;
-  physicalResourceId?: string;
-  exists: boolean;
-}
 
 export class LocalDeployment {
   static async start(options: LocalDeploymentOptions): Promise<LocalDeployment> {
@@ -112,7 +62,7 @@ export class LocalDeployment {
   /** Every step taken, in order. */
   readonly steps: StepRecord[] = [];
   /** Every event sent to a handler and the raw answer PUT for it, in order (to check what leaves the handler). */
-  readonly exchanges: Array<{ readonly event: Record<string, unknown>; readonly answer?: string }> = [];
+  readonly exchanges: Exchange[] = [];
   private readonly resources: ResourceState[] = [];
   private readonly functions = new Map<string, LocalLambda>();
   /** How each function's container is made, for a second one beside it (Lambda runs concurrent events apart). */
@@ -137,7 +87,7 @@ export class LocalDeployment {
           logicalId,
           functionLogicalId,
           retained: resource.DeletionPolicy === 'Retain',
-          properties: this.resolveProperties(resolver, resource.Properties ?? {}),
+          properties: stringifyScalars(resolver.resolve(resource.Properties ?? {})) as Record<string, unknown>,
           exists: false,
         });
         const key = `${stack.stackName}/${functionLogicalId}`;
@@ -216,7 +166,7 @@ export class LocalDeployment {
       const resource = this.find(logicalId);
       const old = resource.properties;
       const oldPhysicalId = resource.physicalResourceId;
-      resource.properties = this.withCloudFormationProperties(resource, properties);
+      resource.properties = withServiceProperties(resource.properties, properties);
       const step = await this.send('Update', resource, 'Update', old);
       steps.push(step);
       updated.push({ resource, old, oldPhysicalId });
@@ -297,20 +247,6 @@ export class LocalDeployment {
     return resource;
   }
 
-  private resolveProperties(resolver: IntrinsicResolver, properties: Record<string, unknown>): Record<string, unknown> {
-    return stringifyScalars(resolver.resolve(properties)) as Record<string, unknown>;
-  }
-
-  /** New settings keep the template's ServiceToken and ServiceTimeout, which CloudFormation always sends. */
-  private withCloudFormationProperties(resource: ResourceState, properties: Record<string, unknown>): Record<string, unknown> {
-    const { ServiceToken, ServiceTimeout } = resource.properties;
-    return {
-      ...(stringifyScalars(properties) as Record<string, unknown>),
-      ServiceToken,
-      ...(ServiceTimeout !== undefined ? { ServiceTimeout } : {}),
-    };
-  }
-
   /** Every environment and user the template names exists; the handler's role is a superuser's API principal. */
   private seedEmulator(): void {
     for (const resource of this.resources) {
@@ -343,43 +279,9 @@ export class LocalDeployment {
     override: { readonly lambda?: LocalLambda; readonly physicalResourceId?: string } = {},
   ): Promise<StepRecord> {
     const lambda = override.lambda ?? this.functions.get(`${resource.stack.stackName}/${resource.functionLogicalId}`)!;
-    const key = randomUUID();
-    const event = {
-      RequestType: requestType,
-      ServiceToken: lambda.spec.arn,
-      ResponseURL: this.receiver.url(key),
-      StackId: resource.resolver.resolve({ Ref: 'AWS::StackId' }),
-      RequestId: randomUUID(),
-      LogicalResourceId: resource.logicalId,
-      ResourceType: RESOURCE_TYPE,
-      ResourceProperties: resource.properties,
-      ...(requestType !== 'Create' ? { PhysicalResourceId: override.physicalResourceId ?? resource.physicalResourceId } : {}),
-      ...(requestType === 'Update' ? { OldResourceProperties: oldProperties } : {}),
-    };
-    const invocation = await lambda.invoke(event);
-    const answer = this.receiver.response(key);
-    this.exchanges.push({ event, answer: this.receiver.puts.find((p) => p.key === key)?.body });
-    const environmentId = String(resource.properties.environmentId);
-    const userId = String(resource.properties.userId);
-    const record: StepRecord = {
-      step,
-      requestType,
-      stackName: resource.stack.stackName,
-      logicalId: resource.logicalId,
-      status: answer?.Status ?? 'NO ANSWER',
-      physicalResourceId: answer?.PhysicalResourceId,
-      reason:
-        answer?.Reason ??
-        (answer
-          ? undefined
-          : `no answer (${invocation.error ?? 'the handler returned without one'}); CloudFormation would fail the resource after its ServiceTimeout`),
-      durationMs: invocation.durationMs,
-      environmentId,
-      userId,
-      user: this.emulator.getUser(environmentId, userId),
-      nodeVersion: invocation.nodeVersion,
-      audit: auditRecords(invocation.logs),
-    };
+    const request = { step, requestType, resource, oldProperties, physicalResourceId: override.physicalResourceId };
+    const { record, exchange } = await sendRequest(request, lambda, this.receiver, this.emulator);
+    this.exchanges.push(exchange);
     this.steps.push(record);
     return record;
   }
@@ -390,67 +292,4 @@ export function flippedSettings(properties: Record<string, unknown>): Record<str
   const { ServiceToken: _token, ServiceTimeout: _timeout, ...settings } = properties;
   if (settings.type !== undefined) return { ...settings, type: settings.type === 'SUPER_USER' ? 'APP_USER' : 'SUPER_USER' };
   return { ...settings, apiAccess: settings.apiAccess === 'ENABLED' ? 'DISABLED' : 'ENABLED' };
-}
-
-function describeUser(user: EmulatedUser | undefined): string {
-  if (!user) return '(no such user)';
-  const principal = user.apiAccessPrincipalArn ? user.apiAccessPrincipalArn.replace(/^arn:[^:]+:iam::\d{12}:/, '') : '-';
-  const names = user.firstName || user.lastName ? 'names set (hidden)' : 'no names';
-  return `type=${user.type ?? '-'} apiAccess=${user.apiAccess ?? '-'} principal=${principal} ${names}`;
-}
-
-/** The audit line's `sent`, short: each UpdateUser's purpose, settings (and user, when not the request's) and result. */
-function describeSent(sent: unknown, environmentId: unknown, userId: unknown): string {
-  if (sent === null || typeof sent !== 'object') return 'nothing sent';
-  return Object.entries(sent as Record<string, Record<string, unknown>>)
-    .map(([purpose, call]) => {
-      const { environmentId: env, userId: user, result, ...settings } = call;
-      const where = env === environmentId && user === userId ? [] : [`${env}/${user}:`];
-      const shown = Object.entries(settings).map(([k, v]) => `${k}=${String(v).replace(/^arn:[^:]+:iam::\d{12}:/, '')}`);
-      return `sent ${purpose}(${[...where, ...shown].join(' ')}) ${result}`;
-    })
-    .join(', ');
-}
-
-/**
- * The handler's audit lines, one per step, as a person reads them: request, resource, user, what was sent to
- * FinSpace (names only as "set", as the handler logs them), outcome. The lines themselves are in the steps' `audit`.
- */
-export function formatAudit(steps: readonly StepRecord[]): string {
-  return steps
-    .map((s) => {
-      if (s.audit.length !== 1)
-        return `  ${s.step} ${s.logicalId}: ${s.audit.length} audit lines (the handler logs exactly one per request)`;
-      const a = s.audit[0];
-      const request = `${a.requestType} ${String(a.requestId).slice(0, 8)}`;
-      // An answer CloudFormation did not accept (the line says so with delivered: false) is no outcome for the stack.
-      const undelivered = a.outcome !== 'IGNORED' && a.delivered === false ? ' (answer not delivered)' : '';
-      return `  ${request} ${a.logicalResourceId} ${a.environmentId}/${a.userId}: ${describeSent(a.sent, a.environmentId, a.userId)} -> ${a.outcome}${undelivered}`;
-    })
-    .join('\n');
-}
-
-/** The steps as a table a person can read: step, resource, outcome, Node.js, physical id, the user's settings after it. */
-export function formatSteps(steps: readonly StepRecord[]): string {
-  const header = ['Step', 'Resource', 'Outcome', 'Node.js', 'Physical id', 'User settings in the emulator afterwards'];
-  const rows = steps.map((s) => [
-    s.step === s.requestType ? s.step : `${s.step} (${s.requestType})`,
-    s.logicalId,
-    s.status,
-    s.nodeVersion || '-',
-    s.physicalResourceId ?? '-',
-    `${s.environmentId}/${s.userId}: ${describeUser(s.user)}`,
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((c, i) => c.padEnd(widths[i]))
-      .join(' | ')
-      .trimEnd();
-  const out = [line(header), widths.map((w) => '-'.repeat(w)).join('-|-')];
-  steps.forEach((s, i) => {
-    out.push(line(rows[i]));
-    if (s.status !== 'SUCCESS' && s.reason) out.push(`    reason: ${s.reason}`);
-  });
-  return out.join('\n');
 }

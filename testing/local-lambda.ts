@@ -1,9 +1,7 @@
 /**
- * Runs a Lambda function's handler file the way Lambda would: in a process of its own (a container), with only the
- * function's environment plus the variables Lambda sets, a context whose deadline is the function's timeout, and
- * the container killed if the handler overruns it. Invocations reuse the process (a warm container) until it dies.
- */
-import { spawn, type ChildProcess } from 'node:child_process';
+ * Runs a Lambda function's handler file as Lambda would: in a process of its own (a container, reused while warm), with
+ * the function's environment and Lambda's variables, a deadline of its timeout, killed if the handler overruns it.
+ */ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { LambdaFunctionSpec } from './cloud-assembly';
 import { nodeForRuntime, type LambdaNode } from './lambda-node';

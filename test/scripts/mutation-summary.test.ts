@@ -12,6 +12,17 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 
 const SCRIPT = path.join(__dirname, '..', '..', 'scripts', 'mutation-summary.mjs');
+const DATA = path.join(__dirname, '..', '..', 'scripts', 'mutation-data.mjs');
+/** The files of the emulator group, as scripts/mutation-data.mjs names them. */
+const EMULATOR_FILES: string[] = JSON.parse(
+  spawnSync(
+    process.execPath,
+    ['--input-type=module', '-e', `import { GROUPS } from ${JSON.stringify(DATA)}; console.log(JSON.stringify(GROUPS.emulator.mutate));`],
+    {
+      encoding: 'utf8',
+    },
+  ).stdout,
+);
 const REASON = 'Equivalent: n is never 3 (callers pass 1 or 5).';
 const SOURCE = `// Stryker disable next-line EqualityOperator: ${REASON}\nexport const limit = (n: number) => n > 3;\n`;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -53,9 +64,7 @@ beforeEach(() => {
   const files: Record<string, string> = {
     'lambda/limit.ts': SOURCE,
     'lib/rules.ts': SOURCE,
-    'testing/finspace-emulator.ts': SOURCE,
-    'testing/sigv4.ts': SOURCE,
-    'testing/response-receiver.ts': SOURCE,
+    ...Object.fromEntries(EMULATOR_FILES.map((file) => [file, SOURCE])),
     'README.md': 'Each attempt has its own 10 s timeout.\n',
     'test/limit.test.ts': "test('ten seconds per attempt', () => {});\n",
     'test/support/helper.ts': 'export const helper = 1;\n',
@@ -70,11 +79,7 @@ beforeEach(() => {
   const kills = Array.from({ length: 18 }, (_, i) => killed(i));
   write('lambda', { 'lambda/limit.ts': [...kills, LEFT, TIMEOUT] }, { 'lambda/limit.ts': { [TIMEOUT_KEY]: RERUN_KILL } });
   write('lib', { 'lib/rules.ts': [...kills.slice(0, 10), LEFT] });
-  write('emulator', {
-    'testing/finspace-emulator.ts': [...kills.slice(0, 4), LEFT],
-    'testing/sigv4.ts': [...kills.slice(0, 4), LEFT],
-    'testing/response-receiver.ts': [...kills.slice(0, 4), LEFT],
-  });
+  write('emulator', Object.fromEntries(EMULATOR_FILES.map((file) => [file, [...kills.slice(0, 4), LEFT]])));
   json('mutation/pinned-numbers.json', [
     { number: '10 s', readme: 'its own 10 s timeout', test: 'test/limit.test.ts › ten seconds per attempt' },
   ]);
@@ -116,7 +121,7 @@ function write(group: string, mutated: Record<string, Mutant[]>, confirmed: Reco
   const runs = fs.existsSync(path.join(root, 'mutation/runs.json')) ? JSON.parse(read('mutation/runs.json')) : {};
   const inputs = Object.fromEntries(
     ['test/limit.test.ts', 'test/support/helper.ts', 'package-lock.json', 'lib/index.ts', 'lib/rules.ts', 'lambda/limit.ts']
-      .concat(['testing/finspace-emulator.ts', 'testing/sigv4.ts', 'testing/response-receiver.ts'])
+      .concat(EMULATOR_FILES)
       .map((file) => [file, sha256(read(file))]),
   );
   const full = {
@@ -277,13 +282,11 @@ test('two mutants with one key fail both modes, whatever their status', () => {
 });
 
 test('a group below its target fails the gate, with its score; --check does not', () => {
-  edit(
-    'mutation/incremental-emulator.json',
-    (r) => (r.files['testing/sigv4.ts'].mutants = [1, 2, 3, 4].map((n) => ({ ...LEFT, replacement: `n >= ${n}` }))),
-  );
+  // One mutant killed and one left with a reason in each of its files.
+  edit('mutation/incremental-emulator.json', (r) => EMULATOR_FILES.forEach((file) => (r.files[file].mutants = [killed(0), LEFT])));
   const run = summary();
   expect(run.status).toBe(1);
-  expect(run.out).toContain('the emulator scores 57.14%, below its target of 80%');
+  expect(run.out).toContain('the emulator scores 50.00%, below its target of 80%');
   expect(summary('--check').status).toBe(0);
 });
 
