@@ -68,7 +68,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['testing/finspace-emulator.ts', 'testing/sigv4.ts'],
+    files: ['testing/finspace-emulator.ts', 'testing/emulator-*.ts', 'testing/sigv4.ts'],
     rules: {
       'no-restricted-imports': restrict([
         group(

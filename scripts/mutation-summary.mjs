@@ -210,7 +210,7 @@ const describeRun = (r) =>
 out.push('# Mutation testing summary', '');
 out.push(
   'StrykerJS (`npm run mutate`) over every statement of `lambda/`, `lib/` and the emulator with its oracles ' +
-    '(`testing/finspace-emulator.ts`, `testing/sigv4.ts`, `testing/response-receiver.ts`), static mutants (module-level ' +
+    '(`testing/finspace-emulator.ts` and its `testing/emulator-*.ts` modules, `testing/sigv4.ts`, `testing/response-receiver.ts`), static mutants (module-level ' +
     'constants) included. A mutant counts as killed when a test failed; a timed-out mutant counts only when a re-run, ' +
     'on one runner per core with twice the time, timed out or failed again (confirmed). A mutant left on purpose carries ' +
     'its reason in a `// Stryker disable next-line <mutator>: <reason>` comment above its line (Stryker then reports it ' +
