@@ -2,8 +2,6 @@
  * The answer to CloudFormation: its shape, its size limit and the retried PUT, against a real HTTP receiver.
  */
 import * as fc from 'fast-check';
-import * as http from 'node:http';
-import { type AddressInfo } from 'node:net';
 import {
   ANSWER_RETRY_POLICY,
   type CustomResourceResponse,
@@ -12,6 +10,7 @@ import {
   serializeResponse,
 } from '../../lambda/cfn-response';
 import { ResponseReceiver } from '../../testing/response-receiver';
+import { withServer } from '../support/lambda-cases';
 
 const base: CustomResourceResponse = {
   Status: 'FAILED',
@@ -32,22 +31,20 @@ afterEach(async () => {
   quiet.forEach((s) => s.mockRestore());
   await receiver.close();
 });
-
-test('a Reason too long for 4096 bytes is shortened, and the rest of the answer kept', () => {
-  const body = serializeResponse({ ...base, Reason: 'é'.repeat(5000) });
-  expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
-  const parsed = JSON.parse(body);
-  expect(parsed.Reason.endsWith('[truncated]')).toBe(true);
-  expect(parsed).toMatchObject({ Status: 'FAILED', PhysicalResourceId: base.PhysicalResourceId, RequestId: 'r1', LogicalResourceId: 'L1' });
-});
+/** What each WARN line (one per refused attempt) logged. */
+const warnings = () => quiet[0].mock.calls.map((c) => JSON.parse(String(c[0])));
+const outcomes = () => warnings().map((w) => w.outcome);
+/** A policy that retries at once: every PUT is retried (its classifier says transient), so only these delays matter. */
+const fast = { ...ANSWER_RETRY_POLICY, transientBaseDelayMs: 1, maxDelayMs: 1 };
 
 describe('a Reason cut to fit 4096 bytes', () => {
   const TRUNCATED = ' [truncated]';
-  /** Checks the body fits, keeps a start of the Reason, and that one more code point of it would not have fitted. */
+  /** Checks the body fits, keeps the rest of the answer and a start of the Reason, and that one more code point would not fit. */
   const expectMaximalCut = (reason: string) => {
     const body = serializeResponse({ ...base, Reason: reason });
     expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
     const answered: string = JSON.parse(body).Reason;
+    expect(JSON.parse(body)).toEqual({ ...base, Reason: answered });
     if (answered === reason) return 0;
     expect(answered.endsWith(TRUNCATED)).toBe(true);
     const kept = answered.slice(0, -TRUNCATED.length);
@@ -101,18 +98,14 @@ test('with no time left, the answer is still sent once', async () => {
 });
 
 test('with no time left, that one attempt still gets the minimum attempt time (1 s), not what is left', async () => {
-  const slow = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => setTimeout(() => res.writeHead(200).end(), 150));
-  });
-  await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-  try {
-    const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}/x`;
-    expect(await sendResponse(url, base, { deadline: Date.now() - 50, maxAttempts: 1 })).toBe(true);
-  } finally {
-    slow.closeAllConnections();
-    await new Promise((resolve) => slow.close(resolve));
-  }
+  const slow = withServer(
+    (req, res) => {
+      req.resume();
+      req.on('end', () => setTimeout(() => res.writeHead(200).end(), 150));
+    },
+    (origin) => sendResponse(`${origin}/x`, base, { deadline: Date.now() - 50, maxAttempts: 1 }),
+  );
+  expect(await slow).toBe(true);
 });
 
 test('a failed PUT is retried until accepted', async () => {
@@ -132,31 +125,18 @@ test('gives up at its deadline and reports it, without throwing or naming the UR
   expect(logged).not.toContain(url);
 });
 
-test('an answer that fits is sent as it is; one that does not keeps as much of the Reason as fits', () => {
+test('an answer within 4096 bytes, or without a Reason to shorten, is sent as it is', () => {
   expect(serializeResponse(base)).toBe(JSON.stringify(base));
-  const long = { ...base, Reason: 'x'.repeat(MAX_RESPONSE_BYTES) };
-  const body = serializeResponse(long);
-  expect(Buffer.byteLength(body)).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
-  expect(Buffer.byteLength(body)).toBeGreaterThan(MAX_RESPONSE_BYTES - 40);
-  expect(JSON.parse(body).Reason).toMatch(/^x+ \[truncated\]$/);
   // Without a Reason there is nothing to shorten: the answer goes as it is.
   const noReason = { ...base, Reason: undefined, Data: { userId: 'u'.repeat(5000) } };
   expect(serializeResponse(noReason)).toBe(JSON.stringify(noReason));
   expect(MAX_RESPONSE_BYTES).toBe(4096);
 });
 
-test('a ResponseURL that is not a URL cannot be answered: reported, not thrown', async () => {
-  expect(await sendResponse('not a url', base, { deadline: Date.now() + 1000 })).toBe(false);
-  const logged = quiet.flatMap((s) => s.mock.calls.flat()).join('\n');
-  expect(logged).toContain('ResponseURL is not a URL; CloudFormation cannot be answered');
-});
-
 test('at most 6 attempts by default, each logged with its outcome and number; maxAttempts changes that', async () => {
   receiver.failNext(1000);
-  const fast = { ...ANSWER_RETRY_POLICY, transientBaseDelayMs: 1, throttlingBaseDelayMs: 1, maxDelayMs: 1 };
   expect(await sendResponse(receiver.url('six'), base, { deadline: Date.now() + 20_000, policy: fast })).toBe(false);
-  const warnings = quiet[0].mock.calls.map((c) => JSON.parse(String(c[0])));
-  expect(warnings.map((w) => [w.attempt, w.outcome])).toEqual([1, 2, 3, 4, 5, 6].map((n) => [n, 'HTTP 503']));
+  expect(warnings().map((w) => [w.attempt, w.outcome])).toEqual([1, 2, 3, 4, 5, 6].map((n) => [n, 'HTTP 503']));
   const errors = quiet[1].mock.calls.map((c) => JSON.parse(String(c[0])));
   expect(errors.at(-1)).toEqual({
     level: 'ERROR',
@@ -173,10 +153,8 @@ test('a connection that is refused is an outcome too (its code), and retried', a
   const closed = await ResponseReceiver.start();
   const url = closed.url('gone');
   await closed.close();
-  const fast = { ...ANSWER_RETRY_POLICY, transientBaseDelayMs: 1, maxDelayMs: 1 };
   expect(await sendResponse(url, base, { deadline: Date.now() + 5000, policy: fast, maxAttempts: 2 })).toBe(false);
-  const warnings = quiet[0].mock.calls.map((c) => JSON.parse(String(c[0])));
-  expect(warnings.map((w) => w.outcome)).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
+  expect(outcomes()).toEqual(['ECONNREFUSED', 'ECONNREFUSED']);
 });
 
 test('the real answer policy: 200 ms doubling to 4 s, 10 s per attempt, at least 1 s left for one', () => {
@@ -191,14 +169,13 @@ test('the real answer policy: 200 ms doubling to 4 s, 10 s per attempt, at least
 });
 
 describe('transport', () => {
-  const fast = { ...ANSWER_RETRY_POLICY, transientBaseDelayMs: 1, maxDelayMs: 1, attemptTimeoutMs: 300, minAttemptMs: 100 };
-  const outcomes = () => quiet[0].mock.calls.map((c) => JSON.parse(String(c[0])).outcome);
+  const quick = { ...fast, attemptTimeoutMs: 300, minAttemptMs: 100 };
 
   test('an https ResponseURL goes over TLS (node:https), an http one over node:http', async () => {
     const closed = await ResponseReceiver.start();
     const port = new URL(closed.url()).port;
     await closed.close();
-    expect(await sendResponse(`https://127.0.0.1:${port}/x`, base, { deadline: Date.now() + 2000, policy: fast, maxAttempts: 1 })).toBe(
+    expect(await sendResponse(`https://127.0.0.1:${port}/x`, base, { deadline: Date.now() + 2000, policy: quick, maxAttempts: 1 })).toBe(
       false,
     );
     expect(outcomes()).toEqual(['ECONNREFUSED']);
@@ -213,20 +190,14 @@ describe('transport', () => {
   });
 
   test('a PUT that is never answered is abandoned at its attempt timeout, and the sender returns in time', async () => {
-    const silent = (await import('node:http')).createServer(() => undefined);
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', () => resolve()));
-    try {
-      const { port } = silent.address() as import('node:net').AddressInfo;
-      const started = Date.now();
-      expect(await sendResponse(`http://127.0.0.1:${port}/x`, base, { deadline: Date.now() + 1500, policy: fast, maxAttempts: 2 })).toBe(
-        false,
-      );
-      expect(Date.now() - started).toBeLessThan(1500);
-      expect(outcomes()).toEqual(['no answer within 300 ms', 'no answer within 300 ms']);
-    } finally {
-      silent.closeAllConnections();
-      await new Promise((resolve) => silent.close(resolve));
-    }
+    const started = Date.now();
+    const silent = withServer(
+      () => undefined,
+      (origin) => sendResponse(`${origin}/x`, base, { deadline: Date.now() + 1500, policy: quick, maxAttempts: 2 }),
+    );
+    expect(await silent).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1500);
+    expect(outcomes()).toEqual(['no answer within 300 ms', 'no answer within 300 ms']);
   });
 
   test('a server that drops the connection in the middle of the body fails that attempt at once, and the retry delivers', async () => {
@@ -235,49 +206,45 @@ describe('transport', () => {
     // on the lost connection, not wait for its timeout.
     const bodies: string[] = [];
     let requests = 0;
-    const dropping = http.createServer((req, res) => {
-      requests++;
-      if (requests === 1) {
-        req.once('data', () => req.socket.destroy());
-        return;
-      }
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        bodies.push(Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => dropping.listen(0, '127.0.0.1', () => resolve()));
-    try {
-      const { port } = dropping.address() as AddressInfo;
-      const patient = { ...fast, attemptTimeoutMs: 5000 };
-      // A body of several KB, so that the first data event is a part of it.
-      const answer = { ...base, Reason: 'r'.repeat(3500) };
-      const started = Date.now();
-      expect(await sendResponse(`http://127.0.0.1:${port}/x`, answer, { deadline: Date.now() + 20_000, policy: patient })).toBe(true);
-      // Far below the 5 s attempt timeout it would wait out if the dropped connection went unnoticed.
-      expect(Date.now() - started).toBeLessThan(2500);
-      expect(requests).toBe(2);
-      expect(bodies.map((b) => JSON.parse(b))).toEqual([answer]);
-      expect(outcomes()).toHaveLength(1);
-      expect(outcomes()[0]).toMatch(/^[A-Z][A-Z_]+$/);
-    } finally {
-      dropping.closeAllConnections();
-      await new Promise((resolve) => dropping.close(resolve));
-    }
+    // A body of several KB, so that the first data event is a part of it.
+    const answer = { ...base, Reason: 'r'.repeat(3500) };
+    const started = Date.now();
+    const delivered = withServer(
+      (req, res) => {
+        requests++;
+        if (requests === 1) {
+          req.once('data', () => req.socket.destroy());
+          return;
+        }
+        const chunks: Buffer[] = [];
+        req.on('data', (c: Buffer) => chunks.push(c));
+        req.on('end', () => {
+          bodies.push(Buffer.concat(chunks).toString('utf8'));
+          res.writeHead(200).end();
+        });
+      },
+      (origin) => sendResponse(`${origin}/x`, answer, { deadline: Date.now() + 20_000, policy: { ...quick, attemptTimeoutMs: 5000 } }),
+    );
+    expect(await delivered).toBe(true);
+    // Far below the 5 s attempt timeout it would wait out if the dropped connection went unnoticed.
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(requests).toBe(2);
+    expect(bodies.map((b) => JSON.parse(b))).toEqual([answer]);
+    expect(outcomes()).toHaveLength(1);
+    expect(outcomes()[0]).toMatch(/^[A-Z][A-Z_]+$/);
   }, 5000);
 
   test('what is logged: WARN per refused attempt, ERROR when it gives up or the URL is no URL', async () => {
     receiver.failNext(1);
-    await sendResponse(receiver.url('logged'), base, { deadline: Date.now() + 5000, policy: fast });
+    await sendResponse(receiver.url('logged'), base, { deadline: Date.now() + 5000, policy: quick });
     expect(JSON.parse(String(quiet[0].mock.calls[0][0]))).toEqual({
       level: 'WARN',
       message: 'answer to CloudFormation not accepted',
       attempt: 1,
       outcome: 'HTTP 503',
     });
-    await sendResponse('::', base, { deadline: Date.now() + 1000 });
+    // Not a URL: reported, not thrown.
+    expect(await sendResponse('::', base, { deadline: Date.now() + 1000 })).toBe(false);
     expect(JSON.parse(String(quiet[1].mock.calls.at(-1)![0]))).toEqual({
       level: 'ERROR',
       message: 'ResponseURL is not a URL; CloudFormation cannot be answered',
@@ -296,57 +263,43 @@ describe('at the edges: a response cut short, a 300, exactly 4096 bytes', () => 
 
   test('a response cut off after its status and half its body fails that attempt at once; the retry delivers', async () => {
     let requests = 0;
-    const server = http.createServer((req, res) => {
-      requests++;
-      req.resume();
-      req.on('end', () => {
-        if (requests === 1) {
-          // 200 announced with 100 bytes of body, 10 sent, then the connection is gone.
-          res.writeHead(200, { 'content-length': '100' });
-          res.write('0123456789', () => setTimeout(() => req.socket.destroy(), 20));
-          return;
-        }
-        res.writeHead(200).end();
-      });
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    try {
-      const { port } = server.address() as AddressInfo;
-      const policy = { ...ANSWER_RETRY_POLICY, transientBaseDelayMs: 1, maxDelayMs: 1, attemptTimeoutMs: 5000 };
-      const started = Date.now();
-      expect(await sendResponse(`http://127.0.0.1:${port}/x`, answer, { deadline: Date.now() + 20_000, policy })).toBe(true);
-      // Far below the 5 s attempt timeout it would wait out if the lost response went unnoticed.
-      expect(Date.now() - started).toBeLessThan(2500);
-      expect(requests).toBe(2);
-      const outcomes = warn.mock.calls.map((c) => JSON.parse(String(c[0])).outcome);
-      expect(outcomes).toEqual(['ECONNRESET']);
-    } finally {
-      warn.mockRestore();
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const started = Date.now();
+    const delivered = withServer(
+      (req, res) => {
+        requests++;
+        req.resume();
+        req.on('end', () => {
+          if (requests === 1) {
+            // 200 announced with 100 bytes of body, 10 sent, then the connection is gone.
+            res.writeHead(200, { 'content-length': '100' });
+            res.write('0123456789', () => setTimeout(() => req.socket.destroy(), 20));
+            return;
+          }
+          res.writeHead(200).end();
+        });
+      },
+      (origin) => sendResponse(`${origin}/x`, answer, { deadline: Date.now() + 20_000, policy: { ...fast, attemptTimeoutMs: 5000 } }),
+    );
+    expect(await delivered).toBe(true);
+    // Far below the 5 s attempt timeout it would wait out if the lost response went unnoticed.
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(requests).toBe(2);
+    expect(outcomes()).toEqual(['ECONNRESET']);
   }, 5000);
 
   test('a 300 is not an accepted answer: the PUT is retried', async () => {
     let requests = 0;
-    const server = http.createServer((req, res) => {
-      requests++;
-      req.resume();
-      req.on('end', () => res.writeHead(requests === 1 ? 300 : 200).end());
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
-    try {
-      const { port } = server.address() as AddressInfo;
-      const policy = { ...ANSWER_RETRY_POLICY, transientBaseDelayMs: 1, maxDelayMs: 1 };
-      expect(await sendResponse(`http://127.0.0.1:${port}/x`, answer, { deadline: Date.now() + 10_000, policy })).toBe(true);
-      expect(requests).toBe(2);
-      expect(warn.mock.calls.map((c) => JSON.parse(String(c[0])).outcome)).toEqual(['HTTP 300']);
-    } finally {
-      warn.mockRestore();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    const delivered = withServer(
+      (req, res) => {
+        requests++;
+        req.resume();
+        req.on('end', () => res.writeHead(requests === 1 ? 300 : 200).end());
+      },
+      (origin) => sendResponse(`${origin}/x`, answer, { deadline: Date.now() + 10_000, policy: fast }),
+    );
+    expect(await delivered).toBe(true);
+    expect(requests).toBe(2);
+    expect(outcomes()).toEqual(['HTTP 300']);
   });
 
   test('an answer of exactly 4096 bytes is sent as it is, its Reason whole', () => {
