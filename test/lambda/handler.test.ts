@@ -44,10 +44,16 @@ describe('through the lifecycle, against the emulator', () => {
   });
 
   const CREATE_FAILED = 'finspace-user-settings:create-failed:';
+  const sendCreate = (properties: Record<string, unknown>, remainingMs?: number) =>
+    h.invoke(handler, { requestType: 'Create', properties }, remainingMs);
+  const sendUpdate = (physicalResourceId: string, properties: Record<string, unknown>, oldProperties: Record<string, unknown>) =>
+    h.invoke(handler, { requestType: 'Update', physicalResourceId, properties, oldProperties });
+  const sendDelete = (physicalResourceId: string, properties: Record<string, unknown>) =>
+    h.invoke(handler, { requestType: 'Delete', physicalResourceId, properties });
 
   describe('Create and Update', () => {
     test('Create applies exactly the given settings and reports the returned userId', async () => {
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      const { response } = await sendCreate(analystProperties());
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID, Data: { userId: TARGET_USER_ID } });
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({
         type: 'APP_USER',
@@ -63,14 +69,11 @@ describe('through the lifecycle, against the emulator', () => {
     });
 
     test('an omitted setting is not sent, so FinSpace keeps its value', async () => {
-      const { response } = await h.invoke(handler, {
-        requestType: 'Create',
-        properties: {
-          environmentId: ENVIRONMENT_ID,
-          userId: TARGET_USER_ID,
-          apiAccess: 'ENABLED',
-          apiAccessPrincipalArn: ANALYST_ROLE_ARN,
-        },
+      const { response } = await sendCreate({
+        environmentId: ENVIRONMENT_ID,
+        userId: TARGET_USER_ID,
+        apiAccess: 'ENABLED',
+        apiAccessPrincipalArn: ANALYST_ROLE_ARN,
       });
       expect(response.Status).toBe('SUCCESS');
       const update = h.emulator.requests.find((r) => r.operation === 'UpdateUser')!;
@@ -83,13 +86,12 @@ describe('through the lifecycle, against the emulator', () => {
     });
 
     test('Update applies the new settings and keeps the physical id', async () => {
-      await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
-      const { response } = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: analystProperties({ type: 'SUPER_USER', lastName: 'Byron' }),
-        oldProperties: analystProperties(),
-      });
+      await sendCreate(analystProperties());
+      const { response } = await sendUpdate(
+        TARGET_USER_ID,
+        analystProperties({ type: 'SUPER_USER', lastName: 'Byron' }),
+        analystProperties(),
+      );
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({ type: 'SUPER_USER', lastName: 'Byron' });
     });
@@ -97,10 +99,7 @@ describe('through the lifecycle, against the emulator', () => {
     test('a userId with characters that need encoding reaches the right user', async () => {
       const odd = 'u a/b+c%d';
       h.emulator.putUser(ENVIRONMENT_ID, { userId: odd, type: 'APP_USER' });
-      const { response } = await h.invoke(handler, {
-        requestType: 'Create',
-        properties: { environmentId: ENVIRONMENT_ID, userId: odd, apiAccess: 'ENABLED' },
-      });
+      const { response } = await sendCreate({ environmentId: ENVIRONMENT_ID, userId: odd, apiAccess: 'ENABLED' });
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: odd });
       expect(h.emulator.getUser(ENVIRONMENT_ID, odd)?.apiAccess).toBe('ENABLED');
     });
@@ -109,23 +108,15 @@ describe('through the lifecycle, against the emulator', () => {
   describe('Delete', () => {
     test('without onDelete settings it succeeds and calls nothing', async () => {
       const before = h.emulator.requests.length;
-      const { response } = await h.invoke(handler, {
-        requestType: 'Delete',
-        physicalResourceId: TARGET_USER_ID,
-        properties: analystProperties(),
-      });
+      const { response } = await sendDelete(TARGET_USER_ID, analystProperties());
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
       expect(h.emulator.requests.length).toBe(before);
     });
 
     test('with onDelete settings it applies them', async () => {
-      await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ onDelete: { apiAccess: 'DISABLED' } }) });
+      await sendCreate(analystProperties({ onDelete: { apiAccess: 'DISABLED' } }));
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
-      const { response } = await h.invoke(handler, {
-        requestType: 'Delete',
-        physicalResourceId: TARGET_USER_ID,
-        properties: analystProperties({ onDelete: { apiAccess: 'DISABLED' } }),
-      });
+      const { response } = await sendDelete(TARGET_USER_ID, analystProperties({ onDelete: { apiAccess: 'DISABLED' } }));
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
       const last = h.emulator.requests.filter((r) => r.operation === 'UpdateUser').at(-1)!;
@@ -133,59 +124,45 @@ describe('through the lifecycle, against the emulator', () => {
     });
 
     test('with onDelete settings, a user that no longer exists counts as done', async () => {
-      const { response } = await h.invoke(handler, {
-        requestType: 'Delete',
-        physicalResourceId: 'uGone0000000000000001',
-        properties: analystProperties({ userId: 'uGone0000000000000001', onDelete: { apiAccess: 'DISABLED' } }),
-      });
+      const { response } = await sendDelete(
+        'uGone0000000000000001',
+        analystProperties({ userId: 'uGone0000000000000001', onDelete: { apiAccess: 'DISABLED' } }),
+      );
       expect(response.Status).toBe('SUCCESS');
       expect(h.emulator.count('UpdateUser', 404)).toBe(1);
     });
 
     test('with onDelete settings, any other failure fails the Delete with its reason', async () => {
       h.emulator.injectFault({ operation: 'UpdateUser', status: 403, message: 'User is not allowed' });
-      const { response } = await h.invoke(handler, {
-        requestType: 'Delete',
-        physicalResourceId: TARGET_USER_ID,
-        properties: analystProperties({ onDelete: { apiAccess: 'DISABLED' } }),
-      });
+      const { response } = await sendDelete(TARGET_USER_ID, analystProperties({ onDelete: { apiAccess: 'DISABLED' } }));
       expect(response.Status).toBe('FAILED');
       expect(response.PhysicalResourceId).toBe(TARGET_USER_ID);
       expect(response.Reason).toContain('AccessDeniedException: User is not allowed');
     });
 
     test('after a failed Create it succeeds without an API call', async () => {
-      const create = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ userId: 'uNoSuchUser0000000001' }) });
+      const create = await sendCreate(analystProperties({ userId: 'uNoSuchUser0000000001' }));
       expect(create.response.Status).toBe('FAILED');
       expect(create.response.PhysicalResourceId.startsWith(CREATE_FAILED)).toBe(true);
       const before = h.emulator.requests.length;
-      const { response } = await h.invoke(handler, {
-        requestType: 'Delete',
-        physicalResourceId: create.response.PhysicalResourceId,
-        properties: analystProperties({ userId: 'uNoSuchUser0000000001', onDelete: { apiAccess: 'DISABLED' } }),
-      });
+      const { response } = await sendDelete(
+        create.response.PhysicalResourceId,
+        analystProperties({ userId: 'uNoSuchUser0000000001', onDelete: { apiAccess: 'DISABLED' } }),
+      );
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: create.response.PhysicalResourceId });
       expect(h.emulator.requests.length).toBe(before);
     });
 
     test('with onDelete settings, a physical id that cannot be a user id (one CloudFormation made up for a Create that never answered) applies them to the user the properties name', async () => {
       const madeUp = 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F';
-      const { response } = await h.invoke(handler, {
-        requestType: 'Delete',
-        physicalResourceId: madeUp,
-        properties: analystProperties({ onDelete: { apiAccess: 'DISABLED' } }),
-      });
+      const { response } = await sendDelete(madeUp, analystProperties({ onDelete: { apiAccess: 'DISABLED' } }));
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: madeUp });
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
       expect(JSON.parse(h.logs.at(-1)!).sent.onDelete).toMatchObject({ userId: TARGET_USER_ID, result: 'accepted' });
     });
 
     test('without onDelete settings, a made-up physical id sends nothing', async () => {
-      const { response } = await h.invoke(handler, {
-        requestType: 'Delete',
-        physicalResourceId: 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F',
-        properties: analystProperties(),
-      });
+      const { response } = await sendDelete('FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F', analystProperties());
       expect(response.Status).toBe('SUCCESS');
       expect(h.emulator.requests).toHaveLength(0);
     });
@@ -201,15 +178,11 @@ describe('through the lifecycle, against the emulator', () => {
     async function createThenRollback(fault: () => void, remainingMs?: number) {
       h.emulator.putUser(ENVIRONMENT_ID, { userId: TARGET_USER_ID, type: 'APP_USER', apiAccess: 'ENABLED' });
       fault();
-      const create = await h.invoke(handler, { requestType: 'Create', properties: withOnDelete }, remainingMs);
+      const create = await sendCreate(withOnDelete, remainingMs);
       expect(create.response.Status).toBe('FAILED');
       h.emulator.clearFaults();
       const updates = h.emulator.count('UpdateUser');
-      const rollback = await h.invoke(handler, {
-        requestType: 'Delete',
-        physicalResourceId: create.response.PhysicalResourceId,
-        properties: withOnDelete,
-      });
+      const rollback = await sendDelete(create.response.PhysicalResourceId, withOnDelete);
       expect(rollback.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: create.response.PhysicalResourceId });
       return { physicalId: create.response.PhysicalResourceId, rollbackCalls: h.emulator.count('UpdateUser') - updates };
     }
@@ -246,7 +219,7 @@ describe('through the lifecycle, against the emulator', () => {
       expect(create.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: TARGET_USER_ID });
       expect(create.response.Reason).toContain(GUARD_REASON);
       expect(JSON.parse(h.logs[0]).sent.apply.result).toBe('unfinished when the handler answered');
-      const rollback = await h.invoke(handler, { requestType: 'Delete', physicalResourceId: TARGET_USER_ID, properties: withOnDelete });
+      const rollback = await sendDelete(TARGET_USER_ID, withOnDelete);
       expect(rollback.response.Status).toBe('SUCCESS');
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
     });
@@ -269,7 +242,7 @@ describe('through the lifecycle, against the emulator', () => {
     });
 
     test('properties that break the rules: nothing was sent, so a marker', async () => {
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ apiAccess: 'MAYBE' }) });
+      const { response } = await sendCreate(analystProperties({ apiAccess: 'MAYBE' }));
       expect(response.PhysicalResourceId).toMatch(new RegExp(`^${CREATE_FAILED}`));
     });
   });
@@ -277,19 +250,14 @@ describe('through the lifecycle, against the emulator', () => {
   describe('replacement and rollback', () => {
     test('a new userId updates the new user and returns its id; the Delete of the old id follows onDelete', async () => {
       const old = analystProperties({ onDelete: { apiAccess: 'DISABLED' } });
-      await h.invoke(handler, { requestType: 'Create', properties: old });
+      await sendCreate(old);
       const next = analystProperties({ userId: OTHER_USER_ID, onDelete: { apiAccess: 'DISABLED' } });
-      const update = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: next,
-        oldProperties: old,
-      });
+      const update = await sendUpdate(TARGET_USER_ID, next, old);
       expect(update.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: OTHER_USER_ID, Data: { userId: OTHER_USER_ID } });
       expect(h.emulator.getUser(ENVIRONMENT_ID, OTHER_USER_ID)).toMatchObject({ apiAccess: 'ENABLED', firstName: 'Ada' });
 
       // CloudFormation's cleanup: Delete for the old physical id, with the old properties.
-      const del = await h.invoke(handler, { requestType: 'Delete', physicalResourceId: TARGET_USER_ID, properties: old });
+      const del = await sendDelete(TARGET_USER_ID, old);
       expect(del.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
       expect(h.emulator.getUser(ENVIRONMENT_ID, OTHER_USER_ID)?.apiAccess).toBe('ENABLED');
@@ -297,26 +265,16 @@ describe('through the lifecycle, against the emulator', () => {
 
     test('a failed Update is rolled back by an Update with the old properties, which restores the old settings', async () => {
       const old = analystProperties();
-      await h.invoke(handler, { requestType: 'Create', properties: old });
+      await sendCreate(old);
       const next = analystProperties({ type: 'SUPER_USER', firstName: 'Augusta' });
       h.emulator.injectFault({ operation: 'UpdateUser', status: 409, message: 'Concurrent modification', times: 1 });
-      const failed = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: next,
-        oldProperties: old,
-      });
+      const failed = await sendUpdate(TARGET_USER_ID, next, old);
       expect(failed.response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: TARGET_USER_ID });
 
       // Simulate an Update that got through before another resource failed, then the rollback.
-      await h.invoke(handler, { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: next, oldProperties: old });
+      await sendUpdate(TARGET_USER_ID, next, old);
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({ type: 'SUPER_USER', firstName: 'Augusta' });
-      const rollback = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: old,
-        oldProperties: next,
-      });
+      const rollback = await sendUpdate(TARGET_USER_ID, old, next);
       expect(rollback.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)).toMatchObject({ type: 'APP_USER', firstName: 'Ada' });
     });
@@ -325,7 +283,7 @@ describe('through the lifecycle, against the emulator', () => {
   describe('retries', () => {
     test('throttling (429) then success', async () => {
       h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 3 });
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      const { response } = await sendCreate(analystProperties());
       expect(response.Status).toBe('SUCCESS');
       expect(h.emulator.count('UpdateUser', 429)).toBe(3);
       expect(h.emulator.count('UpdateUser', 200)).toBe(1);
@@ -334,7 +292,7 @@ describe('through the lifecycle, against the emulator', () => {
     test('throttling of GetProgrammaticAccessCredentials and a 500 are retried too', async () => {
       h.emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', status: 429, times: 2 });
       h.emulator.injectFault({ operation: 'UpdateUser', status: 500, times: 1 });
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      const { response } = await sendCreate(analystProperties());
       expect(response.Status).toBe('SUCCESS');
       expect(h.emulator.count('GetProgrammaticAccessCredentials', 429)).toBe(2);
       expect(h.emulator.count('UpdateUser', 500)).toBe(1);
@@ -343,7 +301,7 @@ describe('through the lifecycle, against the emulator', () => {
     test('throttling past the deadline fails with the count of throttled attempts, before the Lambda would end', async () => {
       h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 10_000 });
       const remainingMs = 1500;
-      const { response, elapsedMs } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }, remainingMs);
+      const { response, elapsedMs } = await sendCreate(analystProperties(), remainingMs);
       expect(response.Status).toBe('FAILED');
       expect(response.PhysicalResourceId.startsWith(CREATE_FAILED)).toBe(true);
       const throttled = h.emulator.count('UpdateUser', 429);
@@ -360,7 +318,7 @@ describe('through the lifecycle, against the emulator', () => {
     test('a stalled response is abandoned at the attempt timeout and the answer still beats the deadline', async () => {
       h.emulator.injectFault({ operation: 'UpdateUser', delayMs: 20_000, times: 10 });
       const remainingMs = 1500;
-      const { response, elapsedMs } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }, remainingMs);
+      const { response, elapsedMs } = await sendCreate(analystProperties(), remainingMs);
       expect(response.Status).toBe('FAILED');
       expect(response.Reason).toMatch(/TimeoutError|did not finish/);
       expect(elapsedMs).toBeLessThan(remainingMs);
@@ -373,7 +331,7 @@ describe('through the lifecycle, against the emulator', () => {
       [409, 'ConflictException', 'User conflicts'],
     ])('HTTP %i (%s) fails at once with the service message (its model words)', async (status, name, message) => {
       h.emulator.injectFault({ operation: 'UpdateUser', status, message });
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      const { response } = await sendCreate(analystProperties());
       expect(response.Status).toBe('FAILED');
       expect(response.Reason).toContain(`${name}: ${message}`);
       expect(h.emulator.count('UpdateUser')).toBe(1);
@@ -386,7 +344,7 @@ describe('through the lifecycle, against the emulator', () => {
         apiAccess: 'ENABLED',
         apiAccessPrincipalArn: HANDLER_ROLE_ARN,
       });
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      const { response } = await sendCreate(analystProperties());
       expect(response.Status).toBe('FAILED');
       expect(response.Reason).toContain(HANDLER_ROLE_ARN);
       expect(response.Reason).toContain(ENVIRONMENT_ID);
@@ -396,7 +354,7 @@ describe('through the lifecycle, against the emulator', () => {
 
     test('a role not registered in FinSpace fails GetProgrammaticAccessCredentials with the registration step', async () => {
       h.emulator.putUser(ENVIRONMENT_ID, { userId: ADMIN_USER_ID, type: 'SUPER_USER', apiAccess: 'DISABLED' });
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      const { response } = await sendCreate(analystProperties());
       expect(response.Status).toBe('FAILED');
       expect(response.Reason).toContain('GetProgrammaticAccessCredentials failed');
       expect(response.Reason).toContain(HANDLER_ROLE_ARN);
@@ -409,16 +367,16 @@ describe('through the lifecycle, against the emulator', () => {
 
   describe('credentials', () => {
     test('temporary credentials are reused across invocations of a warm container', async () => {
-      await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
-      await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ userId: OTHER_USER_ID }) });
+      await sendCreate(analystProperties());
+      await sendCreate(analystProperties({ userId: OTHER_USER_ID }));
       expect(h.emulator.count('GetProgrammaticAccessCredentials')).toBe(1);
       expect(h.emulator.count('UpdateUser', 200)).toBe(2);
     });
 
     test('credentials that FinSpace says expired are fetched afresh once and the call retried', async () => {
-      await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      await sendCreate(analystProperties());
       h.emulator.expireIssuedCredentials();
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ userId: OTHER_USER_ID }) });
+      const { response } = await sendCreate(analystProperties({ userId: OTHER_USER_ID }));
       expect(response.Status).toBe('SUCCESS');
       expect(h.emulator.count('GetProgrammaticAccessCredentials')).toBe(2);
       expect(h.emulator.requests.filter((r) => r.errorType === 'ExpiredTokenException')).toHaveLength(1);
@@ -432,7 +390,7 @@ describe('through the lifecycle, against the emulator', () => {
         message: 'The security token included in the request is expired',
         times: 5,
       });
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      const { response } = await sendCreate(analystProperties());
       expect(response.Status).toBe('FAILED');
       expect(response.Reason).toContain('ExpiredTokenException');
       expect(h.emulator.count('UpdateUser')).toBe(2);
@@ -458,14 +416,13 @@ describe('through the lifecycle, against the emulator', () => {
 
   describe('bad input at deploy time', () => {
     test('properties that break the rules fail the event before any API call, without echoing names', async () => {
-      const { response } = await h.invoke(handler, {
-        requestType: 'Create',
-        properties: analystProperties({
+      const { response } = await sendCreate(
+        analystProperties({
           userId: 'u'.repeat(27),
           firstName: 'Sensitive-First-Name-That-Is-Way-Too-Long-For-FinSpace-1234',
           apiAccess: 'MAYBE',
         }),
-      });
+      );
       expect(response.Status).toBe('FAILED');
       expect(response.Reason).toContain('userId');
       expect(response.Reason).toContain('has 27 characters');
@@ -477,7 +434,7 @@ describe('through the lifecycle, against the emulator', () => {
     });
 
     test('a missing userId, an unknown property and an unknown RequestType each fail with a reason', async () => {
-      const missing = await h.invoke(handler, { requestType: 'Create', properties: { environmentId: ENVIRONMENT_ID, colour: 'blue' } });
+      const missing = await sendCreate({ environmentId: ENVIRONMENT_ID, colour: 'blue' });
       expect(missing.response.Status).toBe('FAILED');
       expect(missing.response.Reason).toContain('userId is required');
       expect(missing.response.Reason).toContain('Unknown properties "colour"');
@@ -491,12 +448,12 @@ describe('through the lifecycle, against the emulator', () => {
 
     test('a 200 with no userId and a malformed JSON answer each fail with a reason', async () => {
       h.emulator.injectFault({ operation: 'UpdateUser', rawBody: '{}' });
-      const empty = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      const empty = await sendCreate(analystProperties());
       expect(empty.response.Status).toBe('FAILED');
       expect(empty.response.Reason).toContain('without a userId');
 
       h.emulator.injectFault({ operation: 'UpdateUser', rawBody: '<html>oops' });
-      const malformed = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      const malformed = await sendCreate(analystProperties());
       expect(malformed.response.Status).toBe('FAILED');
       expect(malformed.response.Reason).toContain('not a JSON object');
     });
@@ -505,17 +462,14 @@ describe('through the lifecycle, against the emulator', () => {
   describe('answering CloudFormation', () => {
     test('a rejected answer PUT is retried until CloudFormation accepts it', async () => {
       h.receiver.failNext(2);
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties() });
+      const { response } = await sendCreate(analystProperties());
       expect(response.Status).toBe('SUCCESS');
     });
 
     test('nothing secret is logged or answered: credentials, ResponseURL, first and last names', async () => {
-      const results = [
-        await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }),
-        await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ firstName: '   ' }) }),
-      ];
+      const results = [await sendCreate(analystProperties()), await sendCreate(analystProperties({ firstName: '   ' }))];
       h.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'bad' });
-      results.push(await h.invoke(handler, { requestType: 'Create', properties: analystProperties() }));
+      results.push(await sendCreate(analystProperties()));
       const everything = [...h.logs, ...h.receiver.puts.map((p) => p.body)].join('\n');
       expect(h.logs.length).toBeGreaterThan(0);
       for (const secret of [
@@ -534,7 +488,7 @@ describe('through the lifecycle, against the emulator', () => {
   describe('what the physical id is', () => {
     test('the userId UpdateUser returned, not the one requested', async () => {
       h.emulator.aliasUser(ENVIRONMENT_ID, 'ANALYST-ALIAS', TARGET_USER_ID);
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ userId: 'ANALYST-ALIAS' }) });
+      const { response } = await sendCreate(analystProperties({ userId: 'ANALYST-ALIAS' }));
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID, Data: { userId: TARGET_USER_ID } });
     });
   });
@@ -553,18 +507,13 @@ describe('through the lifecycle, against the emulator', () => {
         apiAccessPrincipalArn: HANDLER_ROLE_ARN,
       });
       h.emulator.putUser(NEXT_ENV, { userId: TARGET_USER_ID, type: 'APP_USER', apiAccess: 'DISABLED' });
-      await h.invoke(handler, { requestType: 'Create', properties: old });
+      await sendCreate(old);
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
       h.logs.length = 0;
     });
 
     test('applies the new settings in the new environment, then the old onDelete to the user in the old one', async () => {
-      const { response } = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: moved,
-        oldProperties: old,
-      });
+      const { response } = await sendUpdate(TARGET_USER_ID, moved, old);
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
       expect(h.emulator.getUser(NEXT_ENV, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
@@ -594,12 +543,7 @@ describe('through the lifecycle, against the emulator', () => {
     });
 
     test('without onDelete in the old properties nothing is sent to the old environment: the user there keeps its settings', async () => {
-      const { response } = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: analystProperties({ environmentId: NEXT_ENV }),
-        oldProperties: analystProperties(),
-      });
+      const { response } = await sendUpdate(TARGET_USER_ID, analystProperties({ environmentId: NEXT_ENV }), analystProperties());
       expect(response.Status).toBe('SUCCESS');
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
       expect(updates().at(-1)!.environmentId).toBe(NEXT_ENV);
@@ -609,12 +553,7 @@ describe('through the lifecycle, against the emulator', () => {
     test('a user gone from the old environment counts as done', async () => {
       h.emulator.injectFault({ operation: 'UpdateUser', times: 1, delayMs: 0 });
       h.emulator.injectFault({ operation: 'UpdateUser', status: 404, message: 'User not found' });
-      const { response } = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: moved,
-        oldProperties: old,
-      });
+      const { response } = await sendUpdate(TARGET_USER_ID, moved, old);
       expect(response.Status).toBe('SUCCESS');
       expect(JSON.parse(h.logs[0]).sent.previousEnvironment.result).toBe('ResourceNotFoundException');
     });
@@ -622,12 +561,7 @@ describe('through the lifecycle, against the emulator', () => {
     test('a revocation that fails fails the Update, saying what happened and what to do; the rollback puts both back', async () => {
       h.emulator.injectFault({ operation: 'UpdateUser', times: 1, delayMs: 0 });
       h.emulator.injectFault({ operation: 'UpdateUser', status: 409, message: 'Concurrent modification' });
-      const { response } = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: moved,
-        oldProperties: old,
-      });
+      const { response } = await sendUpdate(TARGET_USER_ID, moved, old);
       expect(response).toMatchObject({ Status: 'FAILED', PhysicalResourceId: TARGET_USER_ID });
       expect(response.Reason).toContain(
         `environmentId changed from "${ENVIRONMENT_ID}" to "${NEXT_ENV}": the new settings were applied in "${NEXT_ENV}", but the old properties' onDelete settings could not be applied to user "${TARGET_USER_ID}" in "${ENVIRONMENT_ID}", which the resource leaves: UpdateUser failed for user "${TARGET_USER_ID}" in FinSpace environment "${ENVIRONMENT_ID}"`,
@@ -640,12 +574,7 @@ describe('through the lifecycle, against the emulator', () => {
 
       // CloudFormation's rollback: an Update back, old and new swapped. The user in the new environment, which got the
       // settings, gets the new properties' onDelete; the old environment gets its settings again.
-      const rollback = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: old,
-        oldProperties: moved,
-      });
+      const rollback = await sendUpdate(TARGET_USER_ID, old, moved);
       expect(rollback.response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
       expect(h.emulator.getUser(NEXT_ENV, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
@@ -653,26 +582,16 @@ describe('through the lifecycle, against the emulator', () => {
 
     test('a new userId as well is a replacement: the Update leaves the old environment to the Delete CloudFormation sends', async () => {
       h.emulator.putUser(NEXT_ENV, { userId: OTHER_USER_ID, type: 'APP_USER', apiAccess: 'DISABLED' });
-      const { response } = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: { ...moved, userId: OTHER_USER_ID },
-        oldProperties: old,
-      });
+      const { response } = await sendUpdate(TARGET_USER_ID, { ...moved, userId: OTHER_USER_ID }, old);
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: OTHER_USER_ID });
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
-      const cleanup = await h.invoke(handler, { requestType: 'Delete', physicalResourceId: TARGET_USER_ID, properties: old });
+      const cleanup = await sendDelete(TARGET_USER_ID, old);
       expect(cleanup.response.Status).toBe('SUCCESS');
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
     });
 
     test('old properties that break the rules were never applied anywhere, so nothing is sent for them', async () => {
-      const { response } = await h.invoke(handler, {
-        requestType: 'Update',
-        physicalResourceId: TARGET_USER_ID,
-        properties: moved,
-        oldProperties: { ...old, apiAccess: 'MAYBE' },
-      });
+      const { response } = await sendUpdate(TARGET_USER_ID, moved, { ...old, apiAccess: 'MAYBE' });
       expect(response.Status).toBe('SUCCESS');
       expect(Object.keys(JSON.parse(h.logs[0]).sent)).toEqual(['apply']);
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
@@ -796,11 +715,7 @@ describe('through the lifecycle, against the emulator', () => {
       expect(lines[0].elapsedMs).toBeGreaterThanOrEqual(0);
       expect(lines[0].elapsedMs).toBeLessThan(TEST_REMAINING_MS);
       h.logs.length = 0;
-      const { response } = await h.invoke(handler, {
-        requestType: 'Delete',
-        physicalResourceId: TARGET_USER_ID,
-        properties: analystProperties({ onDelete: { userType: 'X' } }),
-      });
+      const { response } = await sendDelete(TARGET_USER_ID, analystProperties({ onDelete: { userType: 'X' } }));
       expect(response.Reason).toContain('(log stream 2026/11/28/[$LATEST]0123456789abcdef)');
       expect(logged()).toEqual([
         expect.objectContaining({
@@ -819,11 +734,10 @@ describe('through the lifecycle, against the emulator', () => {
     });
 
     test('the audit line of a Delete shows the onDelete settings sent, and a user that is gone', async () => {
-      const { response } = await h.invoke(handler, {
-        requestType: 'Delete',
-        physicalResourceId: 'uGone0000000000000001',
-        properties: analystProperties({ userId: 'uGone0000000000000001', onDelete: { apiAccess: 'DISABLED', lastName: 'Gone' } }),
-      });
+      const { response } = await sendDelete(
+        'uGone0000000000000001',
+        analystProperties({ userId: 'uGone0000000000000001', onDelete: { apiAccess: 'DISABLED', lastName: 'Gone' } }),
+      );
       expect(response.Status).toBe('SUCCESS');
       expect(logged()).toEqual([
         expect.objectContaining({
@@ -844,10 +758,7 @@ describe('through the lifecycle, against the emulator', () => {
 
     test('a short name is hidden like any other: no outside text is withheld whole any more', async () => {
       h.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'Jo Q is not valid' });
-      const { response } = await h.invoke(handler, {
-        requestType: 'Create',
-        properties: analystProperties({ firstName: 'Jo', lastName: 'Q' }),
-      });
+      const { response } = await sendCreate(analystProperties({ firstName: 'Jo', lastName: 'Q' }));
       expect(response.Reason).toMatch(
         /^UpdateUser failed for user "uAbCdEf0123456789" in FinSpace environment "envtest0001" \(request id [0-9a-f-]{36}\): ValidationException: \[\?\] is not valid\. FinSpace rejected a setting; correct the value it names\. \(log stream 2026\/11\/28\/\[\$LATEST\]0123456789abcdef\)$/,
       );
@@ -863,7 +774,7 @@ describe('through the lifecycle, against the emulator', () => {
     });
 
     test('a null onDelete is refused with its rule, not a crash', async () => {
-      const { response } = await h.invoke(handler, { requestType: 'Create', properties: analystProperties({ onDelete: null }) });
+      const { response } = await sendCreate(analystProperties({ onDelete: null }));
       expect(response.Status).toBe('FAILED');
       expect(response.Reason).toContain('onDelete');
       expect(response.Reason).not.toMatch(/TypeError|Cannot read/);
@@ -911,6 +822,140 @@ describe('through the lifecycle, against the emulator', () => {
         expect(response.Reason).toBe(`${reason} (log stream 2026/11/28/[$LATEST]0123456789abcdef)`);
       }
       expect(h.emulator.requests).toHaveLength(0);
+    });
+  });
+
+  describe('only its unqualified function', () => {
+    const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:FinSpaceUserSettingsHandler';
+
+    /** The harness's handler, with the whole of Lambda's context the handler reads. */
+    const newLambdaHandler = () => newHandler() as (event: unknown, context: LambdaContext) => Promise<void>;
+
+    const withOnDelete = analystProperties({ onDelete: { apiAccess: 'DISABLED' } });
+    const REQUESTS: Array<[string, EventInit]> = [
+      ['Create', { requestType: 'Create', properties: withOnDelete }],
+      ['Update', { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: withOnDelete, oldProperties: withOnDelete }],
+      ['Delete with onDelete', { requestType: 'Delete', physicalResourceId: TARGET_USER_ID, properties: withOnDelete }],
+    ];
+
+    test('an ARN with a qualifier (more than 7 parts) is a version or alias; the function ARN, or none, is not', () => {
+      for (const qualifier of ['$LATEST', '1', '42', 'live', 'prod-blue'])
+        expect(invokedQualified({ ...lambdaContext(), invokedFunctionArn: `${FUNCTION_ARN}:${qualifier}` })).toBe(true);
+      expect(invokedQualified({ ...lambdaContext(), invokedFunctionArn: FUNCTION_ARN })).toBe(false);
+      expect(invokedQualified({ ...lambdaContext(), invokedFunctionArn: 'arn:aws-cn:lambda:cn-north-1:123456789012:function:f' })).toBe(
+        false,
+      );
+      expect(invokedQualified(lambdaContext())).toBe(false);
+      expect(invokedQualified(undefined as never)).toBe(false);
+    });
+
+    describe.each(['$LATEST', '7', 'live'])('invoked through %s', (qualifier) => {
+      test.each(REQUESTS)('a %s is ignored: no FinSpace call, no answer, one IGNORED audit line saying why', async (_name, init) => {
+        h.emulator.putUser(ENVIRONMENT_ID, { userId: TARGET_USER_ID, type: 'APP_USER', apiAccess: 'ENABLED' });
+        const { key, event } = h.event(init);
+        await expect(
+          newLambdaHandler()(event, { ...lambdaContext(), invokedFunctionArn: `${FUNCTION_ARN}:${qualifier}` }),
+        ).resolves.toBeUndefined();
+        expect(h.emulator.requests).toHaveLength(0);
+        expect(h.receiver.response(key)).toBeUndefined();
+        expect(h.receiver.puts).toHaveLength(0);
+        expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
+        expect(h.logs).toHaveLength(1);
+        expect(JSON.parse(h.logs[0])).toMatchObject({
+          level: 'ERROR',
+          message: 'request ignored, not answered',
+          outcome: 'IGNORED',
+          delivered: false,
+          requestType: init.requestType,
+          requestId: event.RequestId,
+          sent: 'nothing',
+          reason: QUALIFIED_INVOCATION,
+        });
+      });
+    });
+
+    test('the reason says the handler serves only its unqualified function, as CloudFormation invokes it', () => {
+      expect(QUALIFIED_INVOCATION).toBe(
+        'The function was invoked through a version or alias (a qualified ARN), whose resource policy is not the one that ' +
+          'says who may invoke the handler: it serves only its unqualified function, as CloudFormation invokes it (the ' +
+          'ServiceToken). Nothing was sent to FinSpace, and nothing was answered.',
+      );
+    });
+
+    test.each([
+      ['the function ARN, as CloudFormation invokes it', FUNCTION_ARN],
+      ['no invokedFunctionArn (a local run)', undefined],
+    ])('invoked with %s, the request is served', async (_name, invokedFunctionArn) => {
+      const { key, event } = h.event(REQUESTS[2][1]);
+      await newLambdaHandler()(event, { ...lambdaContext(), ...(invokedFunctionArn ? { invokedFunctionArn } : {}) });
+      expect(h.receiver.response(key)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
+      expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
+    });
+  });
+
+  describe('the audit line, after the answer', () => {
+    const lines = () => h.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
+    const auditLines = () => lines().filter((line) => line.audit === 'FinSpaceUserSettings');
+
+    test('an answer accepted after retries: the audit line comes after them, delivered', async () => {
+      h.receiver.failNext(2);
+      const { response } = await h.invoke(newHandler(), { requestType: 'Create', properties: analystProperties() });
+      expect(response.Status).toBe('SUCCESS');
+      expect(lines().map((line) => [line.level, line.message])).toEqual([
+        ['WARN', 'answer to CloudFormation not accepted'],
+        ['WARN', 'answer to CloudFormation not accepted'],
+        ['INFO', 'request answered'],
+      ]);
+      expect(auditLines()).toEqual([expect.objectContaining({ outcome: 'SUCCESS', delivered: true, physicalResourceId: TARGET_USER_ID })]);
+    });
+
+    test('an answer CloudFormation never accepted: the one audit line says so, at ERROR even for a SUCCESS', async () => {
+      h.receiver.failNext(1000);
+      const { key, event } = h.event({ requestType: 'Create', properties: analystProperties() });
+      await newHandler()(event, lambdaContext());
+      expect(h.receiver.response(key)).toBeUndefined();
+      expect(lines().at(-1)).toEqual(
+        expect.objectContaining({
+          level: 'ERROR',
+          message: 'request answered, but CloudFormation did not accept the answer',
+          outcome: 'SUCCESS',
+          delivered: false,
+        }),
+      );
+      expect(auditLines()).toHaveLength(1);
+      // The answer was given up on before the line was written.
+      const gaveUp = lines().findIndex((line) => line.message === 'could not deliver the answer to CloudFormation');
+      expect(gaveUp).toBeGreaterThanOrEqual(0);
+      expect(gaveUp).toBeLessThan(lines().length - 1);
+    });
+
+    test("an answer PUT still going at the Lambda's end: the audit line is written just before it, not delivered", async () => {
+      // A ResponseURL host that takes the PUT and never answers, with the real answer policy (a first attempt of 1 s at least).
+      const stalled: http.ServerResponse[] = [];
+      const server = http.createServer((_req, res) => void stalled.push(res));
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      try {
+        const handler = newHandler({ answerRetryPolicy: ANSWER_RETRY_POLICY, responseUrls: { standIn: origin } });
+        const { event } = h.event({ requestType: 'Create', properties: analystProperties() });
+        const remainingMs = 600;
+        const started = Date.now();
+        await handler({ ...event, ResponseURL: `${origin}/answer?X-Amz-Signature=1` }, lambdaContext(remainingMs));
+        const elapsed = Date.now() - started;
+        // At the end less AUDIT_RESERVE_MS (a busy test machine's timers may fire a little late), not after the PUT's
+        // attempt (1 s at least), as it would if the line waited for the PUT.
+        expect(elapsed).toBeGreaterThanOrEqual(remainingMs - AUDIT_RESERVE_MS - 30);
+        expect(elapsed).toBeLessThan(remainingMs + 350);
+        expect(stalled).toHaveLength(1);
+        expect(auditLines()).toEqual([expect.objectContaining({ outcome: 'SUCCESS', delivered: false, level: 'ERROR' })]);
+      } finally {
+        // The abandoned PUT ends (its connection closed) and gives up; it writes no second audit line.
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+        for (let i = 0; i < 100 && !lines().some((line) => line.message === 'could not deliver the answer to CloudFormation'); i++)
+          await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(auditLines()).toHaveLength(1);
     });
   });
 });
@@ -1042,153 +1087,5 @@ describe('when its own code fails', () => {
     await handler()(event('local'), context as never);
     expect(Date.now() - started).toBeLessThan(3000);
     expect(currentReceiver().response('local')).toMatchObject({ Status: 'FAILED', Reason: 'FinSpace [?]' });
-  });
-});
-
-describe('only its unqualified function', () => {
-  const FUNCTION_ARN = 'arn:aws:lambda:us-east-1:123456789012:function:FinSpaceUserSettingsHandler';
-
-  let h: Harness;
-  beforeEach(async () => {
-    h = await Harness.start();
-    asDeployed(h);
-  });
-  afterEach(() => h.close());
-
-  /** The harness's handler, with the whole of Lambda's context the handler reads. */
-  const newLambdaHandler = () => newHandler() as (event: unknown, context: LambdaContext) => Promise<void>;
-
-  const withOnDelete = analystProperties({ onDelete: { apiAccess: 'DISABLED' } });
-  const REQUESTS: Array<[string, EventInit]> = [
-    ['Create', { requestType: 'Create', properties: withOnDelete }],
-    ['Update', { requestType: 'Update', physicalResourceId: TARGET_USER_ID, properties: withOnDelete, oldProperties: withOnDelete }],
-    ['Delete with onDelete', { requestType: 'Delete', physicalResourceId: TARGET_USER_ID, properties: withOnDelete }],
-  ];
-
-  test('an ARN with a qualifier (more than 7 parts) is a version or alias; the function ARN, or none, is not', () => {
-    for (const qualifier of ['$LATEST', '1', '42', 'live', 'prod-blue'])
-      expect(invokedQualified({ ...lambdaContext(), invokedFunctionArn: `${FUNCTION_ARN}:${qualifier}` })).toBe(true);
-    expect(invokedQualified({ ...lambdaContext(), invokedFunctionArn: FUNCTION_ARN })).toBe(false);
-    expect(invokedQualified({ ...lambdaContext(), invokedFunctionArn: 'arn:aws-cn:lambda:cn-north-1:123456789012:function:f' })).toBe(
-      false,
-    );
-    expect(invokedQualified(lambdaContext())).toBe(false);
-    expect(invokedQualified(undefined as never)).toBe(false);
-  });
-
-  describe.each(['$LATEST', '7', 'live'])('invoked through %s', (qualifier) => {
-    test.each(REQUESTS)('a %s is ignored: no FinSpace call, no answer, one IGNORED audit line saying why', async (_name, init) => {
-      h.emulator.putUser(ENVIRONMENT_ID, { userId: TARGET_USER_ID, type: 'APP_USER', apiAccess: 'ENABLED' });
-      const { key, event } = h.event(init);
-      await expect(
-        newLambdaHandler()(event, { ...lambdaContext(), invokedFunctionArn: `${FUNCTION_ARN}:${qualifier}` }),
-      ).resolves.toBeUndefined();
-      expect(h.emulator.requests).toHaveLength(0);
-      expect(h.receiver.response(key)).toBeUndefined();
-      expect(h.receiver.puts).toHaveLength(0);
-      expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
-      expect(h.logs).toHaveLength(1);
-      expect(JSON.parse(h.logs[0])).toMatchObject({
-        level: 'ERROR',
-        message: 'request ignored, not answered',
-        outcome: 'IGNORED',
-        delivered: false,
-        requestType: init.requestType,
-        requestId: event.RequestId,
-        sent: 'nothing',
-        reason: QUALIFIED_INVOCATION,
-      });
-    });
-  });
-
-  test('the reason says the handler serves only its unqualified function, as CloudFormation invokes it', () => {
-    expect(QUALIFIED_INVOCATION).toBe(
-      'The function was invoked through a version or alias (a qualified ARN), whose resource policy is not the one that ' +
-        'says who may invoke the handler: it serves only its unqualified function, as CloudFormation invokes it (the ' +
-        'ServiceToken). Nothing was sent to FinSpace, and nothing was answered.',
-    );
-  });
-
-  test.each([
-    ['the function ARN, as CloudFormation invokes it', FUNCTION_ARN],
-    ['no invokedFunctionArn (a local run)', undefined],
-  ])('invoked with %s, the request is served', async (_name, invokedFunctionArn) => {
-    const { key, event } = h.event(REQUESTS[2][1]);
-    await newLambdaHandler()(event, { ...lambdaContext(), ...(invokedFunctionArn ? { invokedFunctionArn } : {}) });
-    expect(h.receiver.response(key)).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID });
-    expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('DISABLED');
-  });
-});
-
-describe('the audit line, after the answer', () => {
-  let h: Harness;
-  beforeEach(async () => {
-    h = await Harness.start();
-    asDeployed(h);
-  });
-  afterEach(() => h.close());
-
-  const lines = () => h.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
-  const auditLines = () => lines().filter((line) => line.audit === 'FinSpaceUserSettings');
-
-  test('an answer accepted after retries: the audit line comes after them, delivered', async () => {
-    h.receiver.failNext(2);
-    const { response } = await h.invoke(newHandler(), { requestType: 'Create', properties: analystProperties() });
-    expect(response.Status).toBe('SUCCESS');
-    expect(lines().map((line) => [line.level, line.message])).toEqual([
-      ['WARN', 'answer to CloudFormation not accepted'],
-      ['WARN', 'answer to CloudFormation not accepted'],
-      ['INFO', 'request answered'],
-    ]);
-    expect(auditLines()).toEqual([expect.objectContaining({ outcome: 'SUCCESS', delivered: true, physicalResourceId: TARGET_USER_ID })]);
-  });
-
-  test('an answer CloudFormation never accepted: the one audit line says so, at ERROR even for a SUCCESS', async () => {
-    h.receiver.failNext(1000);
-    const { key, event } = h.event({ requestType: 'Create', properties: analystProperties() });
-    await newHandler()(event, lambdaContext());
-    expect(h.receiver.response(key)).toBeUndefined();
-    expect(lines().at(-1)).toEqual(
-      expect.objectContaining({
-        level: 'ERROR',
-        message: 'request answered, but CloudFormation did not accept the answer',
-        outcome: 'SUCCESS',
-        delivered: false,
-      }),
-    );
-    expect(auditLines()).toHaveLength(1);
-    // The answer was given up on before the line was written.
-    const gaveUp = lines().findIndex((line) => line.message === 'could not deliver the answer to CloudFormation');
-    expect(gaveUp).toBeGreaterThanOrEqual(0);
-    expect(gaveUp).toBeLessThan(lines().length - 1);
-  });
-
-  test("an answer PUT still going at the Lambda's end: the audit line is written just before it, not delivered", async () => {
-    // A ResponseURL host that takes the PUT and never answers, with the real answer policy (a first attempt of 1 s at least).
-    const stalled: http.ServerResponse[] = [];
-    const server = http.createServer((_req, res) => void stalled.push(res));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    try {
-      const handler = newHandler({ answerRetryPolicy: ANSWER_RETRY_POLICY, responseUrls: { standIn: origin } });
-      const { event } = h.event({ requestType: 'Create', properties: analystProperties() });
-      const remainingMs = 600;
-      const started = Date.now();
-      await handler({ ...event, ResponseURL: `${origin}/answer?X-Amz-Signature=1` }, lambdaContext(remainingMs));
-      const elapsed = Date.now() - started;
-      // At the end less AUDIT_RESERVE_MS (a busy test machine's timers may fire a little late), not after the PUT's
-      // attempt (1 s at least), as it would if the line waited for the PUT.
-      expect(elapsed).toBeGreaterThanOrEqual(remainingMs - AUDIT_RESERVE_MS - 30);
-      expect(elapsed).toBeLessThan(remainingMs + 350);
-      expect(stalled).toHaveLength(1);
-      expect(auditLines()).toEqual([expect.objectContaining({ outcome: 'SUCCESS', delivered: false, level: 'ERROR' })]);
-    } finally {
-      // The abandoned PUT ends (its connection closed) and gives up; it writes no second audit line.
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      for (let i = 0; i < 100 && !lines().some((line) => line.message === 'could not deliver the answer to CloudFormation'); i++)
-        await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    expect(auditLines()).toHaveLength(1);
   });
 });
