@@ -7,6 +7,7 @@ import { classify, DEFAULT_RETRY_POLICY, newRetryStats, RetryBudgetExhaustedErro
 import { FinSpaceEmulator } from '../../testing/finspace-emulator';
 import * as nodeHttp from 'node:http';
 import { type AddressInfo } from 'node:net';
+import { caught as caughtError, withServer } from '../support/lambda-cases';
 
 const ROLE = 'arn:aws:iam::123456789012:role/handler';
 const ENV = 'env1';
@@ -47,14 +48,7 @@ async function userClient() {
   });
 }
 
-async function caught(promise: Promise<unknown>): Promise<FinSpaceDataServiceError & Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as FinSpaceDataServiceError;
-  }
-  throw new Error('expected a failure');
-}
+const caught = (promise: Promise<unknown>) => caughtError<FinSpaceDataServiceError & Error>(promise);
 
 describe('endpoint resolution, as the AWS SDKs do it', () => {
   test('the service-specific variable wins over the global one', () => {
@@ -99,25 +93,22 @@ describe('signed calls', () => {
 
   test('an endpoint with a base path keeps it; a 2xx with an empty body is an empty object', async () => {
     const seen: string[] = [];
-    const server = nodeHttp.createServer((req, res) => {
-      seen.push(`${req.method} ${req.url}`);
-      res.writeHead(200).end();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-    try {
-      const { port } = server.address() as import('node:net').AddressInfo;
-      const client = new FinSpaceDataClient({
-        region: 'us-east-1',
-        endpoint: `http://127.0.0.1:${port}/prefix/`,
-        credentials: emulator.roleCredentials(ROLE),
-        httpHandler: http,
-      });
-      await expect(client.updateUser({ userId: 'a b' })).resolves.toEqual({});
-      expect(seen).toEqual(['PUT /prefix/user/a%20b']);
-    } finally {
-      server.closeAllConnections();
-      await new Promise((resolve) => server.close(resolve));
-    }
+    await withServer(
+      (req, res) => {
+        seen.push(`${req.method} ${req.url}`);
+        res.writeHead(200).end();
+      },
+      async (origin) => {
+        const client = new FinSpaceDataClient({
+          region: 'us-east-1',
+          endpoint: `${origin}/prefix/`,
+          credentials: emulator.roleCredentials(ROLE),
+          httpHandler: http,
+        });
+        await expect(client.updateUser({ userId: 'a b' })).resolves.toEqual({});
+      },
+    );
+    expect(seen).toEqual(['PUT /prefix/user/a%20b']);
   });
 
   test('a request signed with the wrong secret is refused, and the error is parsed like the SDK does', async () => {
@@ -274,12 +265,7 @@ describe('reading what a server answers', () => {
 
   async function failure(answer: Scripted): Promise<FinSpaceDataServiceError> {
     next = answer;
-    try {
-      await client().updateUser({ userId: 'u1', apiAccess: 'ENABLED' });
-    } catch (error) {
-      return error as FinSpaceDataServiceError;
-    }
-    throw new Error('expected a failure');
+    return caught(client().updateUser({ userId: 'u1', apiAccess: 'ENABLED' }));
   }
 
   test('what is sent: PUT /user/{id} with the id encoded, a JSON body of the given members, signed for the region', async () => {
