@@ -34,6 +34,25 @@ const event = (fields: Fields = {}): CustomResourceRequest => ({
 
 const runLifecycle = (request: CustomResourceRequest, api: UserSettingsApi) => startLifecycle(request, api).outcome;
 
+type Call = [string, Record<string, unknown>, string];
+/** An API that records each call (environment, input, purpose) and fails those `fail` returns an error for. */
+const recording = (fail?: (call: Call) => Error | undefined) => {
+  const calls: Call[] = [];
+  const api = {
+    updateUser: async (environmentId: string, input: Record<string, unknown>, purpose: string) => {
+      const call: Call = [environmentId, input, purpose];
+      calls.push(call);
+      const error = fail?.(call);
+      if (error) throw error;
+      return { userId: String(input.userId) };
+    },
+  };
+  return { calls, api: api as never };
+};
+const DELETE_PROPS = { environmentId: 'env1', userId: 'u1', onDelete: { apiAccess: 'DISABLED' } };
+const remove = (physicalResourceId: string | undefined, properties: Record<string, unknown> = DELETE_PROPS) =>
+  event({ RequestType: 'Delete', PhysicalResourceId: physicalResourceId, ResourceProperties: properties });
+
 test('clientToken: a SHA-256 of stack, logical id, request id and purpose; any one changed changes it', () => {
   const base = clientTokenFor(event(), 'apply');
   expect(base).toMatch(/^[0-9a-f]{64}$/);
@@ -58,14 +77,7 @@ test('the token sent is the apply token on Create and Update, the on-delete toke
   const api = { updateUser: async (_env: string, input: Record<string, unknown>) => (sent.push(input), { userId: String(input.userId) }) };
   await runLifecycle(event(), api as never);
   await runLifecycle(event({ RequestType: 'Update', PhysicalResourceId: 'u1', OldResourceProperties: {} }), api as never);
-  await runLifecycle(
-    event({
-      RequestType: 'Delete',
-      PhysicalResourceId: 'u1',
-      ResourceProperties: { environmentId: 'env1', userId: 'u1', onDelete: { apiAccess: 'DISABLED' } },
-    }),
-    api as never,
-  );
+  await runLifecycle(remove('u1'), api as never);
   expect(sent.map((s) => s.clientToken)).toEqual([
     clientTokenFor(event(), 'apply'),
     clientTokenFor(event(), 'apply'),
@@ -144,30 +156,12 @@ test('an UpdateUser certainly changed nothing only when it was never sent or Fin
 });
 
 test('a Delete whose onDelete settings are empty sends nothing; one whose properties are broken fails only when onDelete was asked', async () => {
-  const calls: unknown[] = [];
-  const api = { updateUser: async (...args: unknown[]) => (calls.push(args), { userId: 'u1' }) };
-  await expect(
-    runLifecycle(
-      event({ RequestType: 'Delete', PhysicalResourceId: 'u1', ResourceProperties: { environmentId: 'env1', userId: 'u1', onDelete: {} } }),
-      api as never,
-    ),
-  ).resolves.toEqual({ physicalResourceId: 'u1' });
-  await expect(
-    runLifecycle(
-      event({ RequestType: 'Delete', PhysicalResourceId: 'u1', ResourceProperties: { environmentId: '', userId: 'u1' } }),
-      api as never,
-    ),
-  ).resolves.toEqual({ physicalResourceId: 'u1' });
-  await expect(
-    runLifecycle(
-      event({
-        RequestType: 'Delete',
-        PhysicalResourceId: 'u1',
-        ResourceProperties: { environmentId: '', userId: 'u1', onDelete: { apiAccess: 'DISABLED' } },
-      }),
-      api as never,
-    ),
-  ).rejects.toThrow(/environmentId "" has 0 characters/);
+  const { calls, api } = recording();
+  await expect(runLifecycle(remove('u1', { ...DELETE_PROPS, onDelete: {} }), api)).resolves.toEqual({ physicalResourceId: 'u1' });
+  await expect(runLifecycle(remove('u1', { environmentId: '', userId: 'u1' }), api)).resolves.toEqual({ physicalResourceId: 'u1' });
+  await expect(runLifecycle(remove('u1', { ...DELETE_PROPS, environmentId: '' }), api)).rejects.toThrow(
+    /environmentId "" has 0 characters/,
+  );
   expect(calls).toHaveLength(0);
 });
 
@@ -177,21 +171,6 @@ test('a failed Create marker is never a valid user id, so it cannot be mistaken 
 });
 
 describe('a Delete after a Create that failed or never answered', () => {
-  const props = { environmentId: 'env1', userId: 'u1', onDelete: { apiAccess: 'DISABLED' } };
-  const recording = (fail?: Error) => {
-    const calls: Array<[string, Record<string, unknown>, string]> = [];
-    const api = {
-      updateUser: async (environmentId: string, input: Record<string, unknown>, purpose: string) => {
-        calls.push([environmentId, input, purpose]);
-        if (fail) throw fail;
-        return { userId: String(input.userId) };
-      },
-    };
-    return { calls, api: api as never };
-  };
-  const remove = (physicalResourceId: string | undefined, properties: Record<string, unknown> = props) =>
-    event({ RequestType: 'Delete', PhysicalResourceId: physicalResourceId, ResourceProperties: properties });
-
   test("with a failed Create's marker (it certainly changed nothing) sends nothing, even with onDelete", async () => {
     const { calls, api } = recording();
     const marker = `${CREATE_FAILED_PREFIX}req-0`;
@@ -224,9 +203,9 @@ describe('a Delete after a Create that failed or never answered', () => {
 
   test('with a made-up id: a user that is gone counts as done, any other failure fails the Delete', async () => {
     const madeUp = 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F';
-    const gone = recording(Object.assign(new Error('no user'), { code: 'ResourceNotFoundException' }));
+    const gone = recording(() => Object.assign(new Error('no user'), { code: 'ResourceNotFoundException' }));
     await expect(runLifecycle(remove(madeUp), gone.api)).resolves.toEqual({ physicalResourceId: madeUp });
-    const denied = recording(Object.assign(new Error('denied'), { code: 'AccessDeniedException' }));
+    const denied = recording(() => Object.assign(new Error('denied'), { code: 'AccessDeniedException' }));
     await expect(runLifecycle(remove(madeUp), denied.api)).rejects.toThrow('denied');
     expect([gone.calls.length, denied.calls.length]).toEqual([1, 1]);
   });
@@ -235,9 +214,9 @@ describe('a Delete after a Create that failed or never answered', () => {
     const madeUp = 'FinSpaceUserSettingsExample-Analyst5C91540F-1A2B3C4D5E6F';
     const { calls, api } = recording();
     await runLifecycle(remove(madeUp, { environmentId: 'env1', userId: 'u1' }), api);
-    await runLifecycle(remove(madeUp, { ...props, onDelete: {} }), api);
-    await runLifecycle(remove(madeUp, { ...props, environmentId: '' }), api);
-    await runLifecycle(remove(madeUp, { ...props, onDelete: { apiAccess: 'NO' } }), api);
+    await runLifecycle(remove(madeUp, { ...DELETE_PROPS, onDelete: {} }), api);
+    await runLifecycle(remove(madeUp, { ...DELETE_PROPS, environmentId: '' }), api);
+    await runLifecycle(remove(madeUp, { ...DELETE_PROPS, onDelete: { apiAccess: 'NO' } }), api);
     expect(calls).toHaveLength(0);
   });
 });
@@ -295,20 +274,6 @@ describe('what a failed Create answers, decided as its call goes', () => {
 });
 
 describe('an Update that changes environmentId', () => {
-  type Call = [string, Record<string, unknown>, string];
-  const recording = (fail?: (call: Call) => Error | undefined) => {
-    const calls: Call[] = [];
-    const api = {
-      updateUser: async (environmentId: string, input: Record<string, unknown>, purpose: string) => {
-        const call: Call = [environmentId, input, purpose];
-        calls.push(call);
-        const error = fail?.(call);
-        if (error) throw error;
-        return { userId: String(input.userId) };
-      },
-    };
-    return { calls, api: api as never };
-  };
   const props = (environmentId: string, onDelete?: Record<string, string>) => ({
     environmentId,
     userId: 'u1',
