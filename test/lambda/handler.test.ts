@@ -27,7 +27,7 @@ import { AUDIT_RESERVE_MS } from '../../lambda/deadlines';
 import { QUALIFIED_INVOCATION } from '../../lambda/request';
 import { asDeployed, receiverOrigin } from '../support/deployed-environment';
 import * as http from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { withServer } from '../support/lambda-cases';
 import { ANSWER_RETRY_POLICY } from '../../lambda/cfn-response';
 
 describe('through the lifecycle, against the emulator', () => {
@@ -102,6 +102,26 @@ describe('through the lifecycle, against the emulator', () => {
       const { response } = await sendCreate({ environmentId: ENVIRONMENT_ID, userId: odd, apiAccess: 'ENABLED' });
       expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: odd });
       expect(h.emulator.getUser(ENVIRONMENT_ID, odd)?.apiAccess).toBe('ENABLED');
+    });
+
+    test('the physical id is the userId UpdateUser returned, not the one requested', async () => {
+      h.emulator.aliasUser(ENVIRONMENT_ID, 'ANALYST-ALIAS', TARGET_USER_ID);
+      const { response } = await sendCreate(analystProperties({ userId: 'ANALYST-ALIAS' }));
+      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID, Data: { userId: TARGET_USER_ID } });
+    });
+
+    test('clientToken is stable when Lambda redelivers the same event and differs for another request', async () => {
+      const { key, event } = h.event({ requestType: 'Create', properties: analystProperties(), requestId: 'req-1' });
+      await h.invokeEvent(handler, key, event);
+      await h.invokeEvent(handler, key, event);
+      const other = h.event({ requestType: 'Create', properties: analystProperties(), requestId: 'req-2' });
+      await h.invokeEvent(handler, other.key, other.event);
+      const tokens = h.emulator.requests.filter((r) => r.operation === 'UpdateUser').map((r) => r.clientToken!);
+      expect(tokens).toHaveLength(3);
+      expect(tokens[0]).toBe(tokens[1]);
+      expect(tokens[2]).not.toBe(tokens[0]);
+      for (const token of tokens) expect(token.length).toBeGreaterThanOrEqual(1);
+      for (const token of tokens) expect(token.length).toBeLessThanOrEqual(128);
     });
   });
 
@@ -240,11 +260,6 @@ describe('through the lifecycle, against the emulator', () => {
       expect(rollbackCalls).toBe(0);
       expect(h.emulator.getUser(ENVIRONMENT_ID, TARGET_USER_ID)?.apiAccess).toBe('ENABLED');
     });
-
-    test('properties that break the rules: nothing was sent, so a marker', async () => {
-      const { response } = await sendCreate(analystProperties({ apiAccess: 'MAYBE' }));
-      expect(response.PhysicalResourceId).toMatch(new RegExp(`^${CREATE_FAILED}`));
-    });
   });
 
   describe('replacement and rollback', () => {
@@ -281,21 +296,16 @@ describe('through the lifecycle, against the emulator', () => {
   });
 
   describe('retries', () => {
-    test('throttling (429) then success', async () => {
-      h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 3 });
-      const { response } = await sendCreate(analystProperties());
-      expect(response.Status).toBe('SUCCESS');
-      expect(h.emulator.count('UpdateUser', 429)).toBe(3);
-      expect(h.emulator.count('UpdateUser', 200)).toBe(1);
-    });
-
-    test('throttling of GetProgrammaticAccessCredentials and a 500 are retried too', async () => {
+    test('throttling (429) of either call, and a 500, are retried until success', async () => {
       h.emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', status: 429, times: 2 });
+      h.emulator.injectFault({ operation: 'UpdateUser', status: 429, times: 3 });
       h.emulator.injectFault({ operation: 'UpdateUser', status: 500, times: 1 });
       const { response } = await sendCreate(analystProperties());
       expect(response.Status).toBe('SUCCESS');
       expect(h.emulator.count('GetProgrammaticAccessCredentials', 429)).toBe(2);
+      expect(h.emulator.count('UpdateUser', 429)).toBe(3);
       expect(h.emulator.count('UpdateUser', 500)).toBe(1);
+      expect(h.emulator.count('UpdateUser', 200)).toBe(1);
     });
 
     test('throttling past the deadline fails with the count of throttled attempts, before the Lambda would end', async () => {
@@ -346,20 +356,16 @@ describe('through the lifecycle, against the emulator', () => {
       });
       const { response } = await sendCreate(analystProperties());
       expect(response.Status).toBe('FAILED');
-      expect(response.Reason).toContain(HANDLER_ROLE_ARN);
-      expect(response.Reason).toContain(ENVIRONMENT_ID);
-      expect(response.Reason).toContain('ManageUsersAndGroups');
-      expect(response.Reason).toContain('API access principal');
+      for (const part of [HANDLER_ROLE_ARN, ENVIRONMENT_ID, 'ManageUsersAndGroups', 'API access principal'])
+        expect(response.Reason).toContain(part);
     });
 
     test('a role not registered in FinSpace fails GetProgrammaticAccessCredentials with the registration step', async () => {
       h.emulator.putUser(ENVIRONMENT_ID, { userId: ADMIN_USER_ID, type: 'SUPER_USER', apiAccess: 'DISABLED' });
       const { response } = await sendCreate(analystProperties());
       expect(response.Status).toBe('FAILED');
-      expect(response.Reason).toContain('GetProgrammaticAccessCredentials failed');
-      expect(response.Reason).toContain(HANDLER_ROLE_ARN);
-      expect(response.Reason).toContain(`"${ENVIRONMENT_ID}"`);
-      expect(response.Reason).toContain('Register the role');
+      for (const part of ['GetProgrammaticAccessCredentials failed', HANDLER_ROLE_ARN, `"${ENVIRONMENT_ID}"`, 'Register the role'])
+        expect(response.Reason).toContain(part);
       expect(h.emulator.count('UpdateUser')).toBe(0);
       expect(JSON.parse(h.logs.at(-1)!).sent.apply.result).toBe('not applied: GetProgrammaticAccessCredentials failed');
     });
@@ -398,22 +404,6 @@ describe('through the lifecycle, against the emulator', () => {
     });
   });
 
-  describe('idempotency', () => {
-    test('clientToken is stable when Lambda redelivers the same event and differs for another request', async () => {
-      const { key, event } = h.event({ requestType: 'Create', properties: analystProperties(), requestId: 'req-1' });
-      await h.invokeEvent(handler, key, event);
-      await h.invokeEvent(handler, key, event);
-      const other = h.event({ requestType: 'Create', properties: analystProperties(), requestId: 'req-2' });
-      await h.invokeEvent(handler, other.key, other.event);
-      const tokens = h.emulator.requests.filter((r) => r.operation === 'UpdateUser').map((r) => r.clientToken!);
-      expect(tokens).toHaveLength(3);
-      expect(tokens[0]).toBe(tokens[1]);
-      expect(tokens[2]).not.toBe(tokens[0]);
-      for (const token of tokens) expect(token.length).toBeGreaterThanOrEqual(1);
-      for (const token of tokens) expect(token.length).toBeLessThanOrEqual(128);
-    });
-  });
-
   describe('bad input at deploy time', () => {
     test('properties that break the rules fail the event before any API call, without echoing names', async () => {
       const { response } = await sendCreate(
@@ -424,13 +414,18 @@ describe('through the lifecycle, against the emulator', () => {
         }),
       );
       expect(response.Status).toBe('FAILED');
-      expect(response.Reason).toContain('userId');
-      expect(response.Reason).toContain('has 27 characters');
-      expect(response.Reason).toContain('firstName (value hidden');
-      expect(response.Reason).toContain('has 59 characters');
-      expect(response.Reason).toContain('apiAccess "MAYBE" is not an allowed value');
+      for (const part of [
+        'userId',
+        'has 27 characters',
+        'firstName (value hidden',
+        'has 59 characters',
+        'apiAccess "MAYBE" is not an allowed value',
+      ])
+        expect(response.Reason).toContain(part);
       expect(response.Reason).not.toContain('Sensitive-First-Name');
       expect(h.emulator.requests).toHaveLength(0);
+      // Nothing was sent, so the Create answers a marker, not the user.
+      expect(response.PhysicalResourceId).toMatch(new RegExp(`^${CREATE_FAILED}`));
     });
 
     test('a missing userId, an unknown property and an unknown RequestType each fail with a reason', async () => {
@@ -460,12 +455,6 @@ describe('through the lifecycle, against the emulator', () => {
   });
 
   describe('answering CloudFormation', () => {
-    test('a rejected answer PUT is retried until CloudFormation accepts it', async () => {
-      h.receiver.failNext(2);
-      const { response } = await sendCreate(analystProperties());
-      expect(response.Status).toBe('SUCCESS');
-    });
-
     test('nothing secret is logged or answered: credentials, ResponseURL, first and last names', async () => {
       const results = [await sendCreate(analystProperties()), await sendCreate(analystProperties({ firstName: '   ' }))];
       h.emulator.injectFault({ operation: 'UpdateUser', status: 400, message: 'bad' });
@@ -482,14 +471,6 @@ describe('through the lifecycle, against the emulator', () => {
         expect(everything).not.toContain(secret);
       }
       expect(everything).not.toContain('X-Amz-Signature');
-    });
-  });
-
-  describe('what the physical id is', () => {
-    test('the userId UpdateUser returned, not the one requested', async () => {
-      h.emulator.aliasUser(ENVIRONMENT_ID, 'ANALYST-ALIAS', TARGET_USER_ID);
-      const { response } = await sendCreate(analystProperties({ userId: 'ANALYST-ALIAS' }));
-      expect(response).toMatchObject({ Status: 'SUCCESS', PhysicalResourceId: TARGET_USER_ID, Data: { userId: TARGET_USER_ID } });
     });
   });
 
@@ -897,7 +878,7 @@ describe('through the lifecycle, against the emulator', () => {
     const lines = () => h.logs.map((line) => JSON.parse(line) as Record<string, unknown>);
     const auditLines = () => lines().filter((line) => line.audit === 'FinSpaceUserSettings');
 
-    test('an answer accepted after retries: the audit line comes after them, delivered', async () => {
+    test('a rejected answer PUT is retried until CloudFormation accepts it; the audit line comes after the retries, delivered', async () => {
       h.receiver.failNext(2);
       const { response } = await h.invoke(newHandler(), { requestType: 'Create', properties: analystProperties() });
       expect(response.Status).toBe('SUCCESS');
@@ -932,41 +913,39 @@ describe('through the lifecycle, against the emulator', () => {
     test("an answer PUT still going at the Lambda's end: the audit line is written just before it, not delivered", async () => {
       // A ResponseURL host that takes the PUT and never answers, with the real answer policy (a first attempt of 1 s at least).
       const stalled: http.ServerResponse[] = [];
-      const server = http.createServer((_req, res) => void stalled.push(res));
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-      const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-      try {
-        const handler = newHandler({ answerRetryPolicy: ANSWER_RETRY_POLICY, responseUrls: { standIn: origin } });
-        const { event } = h.event({ requestType: 'Create', properties: analystProperties() });
-        const remainingMs = 600;
-        const started = Date.now();
-        await handler({ ...event, ResponseURL: `${origin}/answer?X-Amz-Signature=1` }, lambdaContext(remainingMs));
-        const elapsed = Date.now() - started;
-        // At the end less AUDIT_RESERVE_MS (a busy test machine's timers may fire a little late), not after the PUT's
-        // attempt (1 s at least), as it would if the line waited for the PUT.
-        expect(elapsed).toBeGreaterThanOrEqual(remainingMs - AUDIT_RESERVE_MS - 30);
-        expect(elapsed).toBeLessThan(remainingMs + 350);
-        expect(stalled).toHaveLength(1);
-        expect(auditLines()).toEqual([expect.objectContaining({ outcome: 'SUCCESS', delivered: false, level: 'ERROR' })]);
-      } finally {
-        // The abandoned PUT ends (its connection closed) and gives up; it writes no second audit line.
-        server.closeAllConnections();
-        await new Promise<void>((resolve) => server.close(() => resolve()));
-        for (let i = 0; i < 100 && !lines().some((line) => line.message === 'could not deliver the answer to CloudFormation'); i++)
-          await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await withServer(
+        (_req, res) => void stalled.push(res),
+        async (origin) => {
+          const handler = newHandler({ answerRetryPolicy: ANSWER_RETRY_POLICY, responseUrls: { standIn: origin } });
+          const { event } = h.event({ requestType: 'Create', properties: analystProperties() });
+          const remainingMs = 600;
+          const started = Date.now();
+          await handler({ ...event, ResponseURL: `${origin}/answer?X-Amz-Signature=1` }, lambdaContext(remainingMs));
+          const elapsed = Date.now() - started;
+          // At the end less AUDIT_RESERVE_MS (a busy test machine's timers may fire a little late), not after the PUT's
+          // attempt (1 s at least), as it would if the line waited for the PUT.
+          expect(elapsed).toBeGreaterThanOrEqual(remainingMs - AUDIT_RESERVE_MS - 30);
+          expect(elapsed).toBeLessThan(remainingMs + 350);
+          expect(stalled).toHaveLength(1);
+          expect(auditLines()).toEqual([expect.objectContaining({ outcome: 'SUCCESS', delivered: false, level: 'ERROR' })]);
+        },
+      );
+      // The abandoned PUT ends (its connection closed) and gives up; it writes no second audit line.
+      for (let i = 0; i < 100 && !lines().some((line) => line.message === 'could not deliver the answer to CloudFormation'); i++)
+        await new Promise((resolve) => setTimeout(resolve, 20));
       expect(auditLines()).toHaveLength(1);
     });
   });
 });
 
-describe('when the FinSpace calls misbehave', () => {
+describe('when the FinSpace calls misbehave, or its own code fails', () => {
   const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1';
+  const STREAM = '2026/12/02/[$LATEST]0123456789abcdef';
   /** A handler bound to STACK that answers the receiver, as the construct and the local runner set one up. */
   const bound = (options: HandlerOptions = {}) =>
     createHandler({ stackId: STACK, responseUrls: { standIn: receiverOrigin(currentReceiver()) }, ...options });
 
-  const { receiver: currentReceiver } = receiverEachTest();
+  const { receiver: currentReceiver, consoleSpies } = receiverEachTest();
   const event = (key: string) => createEvent(currentReceiver(), key, STACK);
 
   test('work that hangs is answered FAILED by the timeout guard before the Lambda would end', async () => {
@@ -1006,26 +985,19 @@ describe('when the FinSpace calls misbehave', () => {
     await expect(handler('not an event', lambdaContext(5000))).resolves.toBeUndefined();
     await expect(handler(null, lambdaContext(5000))).resolves.toBeUndefined();
   });
-});
 
-describe('when its own code fails', () => {
-  const STACK = 'arn:aws:cloudformation:us-east-1:123456789012:stack/S/1';
-  const STREAM = '2026/12/02/[$LATEST]0123456789abcdef';
   const crashing = {
     updateUser: () => {
       throw new Error('FinSpace said no');
     },
   } as unknown as FinSpaceAccess;
 
-  const { receiver: currentReceiver, consoleSpies } = receiverEachTest();
-
   const auditLines = () =>
     consoleSpies()
       .flatMap((spy) => spy.mock.calls.map((call) => JSON.parse(String(call[0])) as Record<string, unknown>))
       .filter((record) => record.audit !== undefined);
 
-  const handler = () => createHandler({ stackId: STACK, responseUrls: { standIn: receiverOrigin(currentReceiver()) }, access: crashing });
-  const event = (key: string) => createEvent(currentReceiver(), key, STACK);
+  const handler = () => bound({ access: crashing });
 
   /** A Lambda context whose logStreamName throws `error` the first `times` times it is read. */
   function contextThrowing(error: unknown, times: number) {

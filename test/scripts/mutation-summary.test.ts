@@ -18,9 +18,7 @@ const EMULATOR_FILES: string[] = JSON.parse(
   spawnSync(
     process.execPath,
     ['--input-type=module', '-e', `import { GROUPS } from ${JSON.stringify(DATA)}; console.log(JSON.stringify(GROUPS.emulator.mutate));`],
-    {
-      encoding: 'utf8',
-    },
+    { encoding: 'utf8' },
   ).stdout,
 );
 const REASON = 'Equivalent: n is never 3 (callers pass 1 or 5).';

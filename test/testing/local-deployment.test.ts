@@ -160,15 +160,6 @@ test('the bundled handler invoked through a version or alias answers nothing and
   expect(auditRecords(served.logs)).toEqual([expect.objectContaining({ requestId: 'unqualified', outcome: 'SUCCESS', delivered: true })]);
 });
 
-test('a throttling burst is ridden out', async () => {
-  deployment.emulator.injectFault({ operation: 'GetProgrammaticAccessCredentials', times: 2, status: 429 });
-  deployment.emulator.injectFault({ operation: 'UpdateUser', times: 2, status: 429 });
-  const steps = await deployment.createAll();
-  expect(steps.every((s) => s.status === 'SUCCESS')).toBe(true);
-  expect(deployment.emulator.requests.filter((r) => r.status === 429)).toHaveLength(4);
-  expect(deployment.emulator.count('UpdateUser', 200)).toBe(3);
-});
-
 const cli = (dir: string) =>
   spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', '..', 'testing', 'cli.ts'), dir], {
     encoding: 'utf8',
