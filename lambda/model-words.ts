@@ -3,6 +3,7 @@
  * (finspace-data-2020-07-13), without the example identifiers its documentation quotes.
  */
 export const MODEL_WORDS: ReadonlySet<string> = new Set(
+  // Stryker disable next-line MethodExpression: Equivalent: untrimmed, the set also holds the empty string, which no word is (a word is one letter or more).
   `
   a about access accessdeniedexception accessible accessing accesskeyid accessnotebooks account action actions
   activate activated active activefromtimestamp activeuntiltimestamp adddatasetdata added adding addition address
@@ -82,5 +83,6 @@ export const MODEL_WORDS: ReadonlySet<string> = new Set(
   where whether which will with withheader within working xml you your
 `
     .trim()
+    // Stryker disable next-line Regex: Equivalent: split at each space, the set also holds the empty string, which no word is.
     .split(/\s+/),
 );

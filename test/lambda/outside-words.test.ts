@@ -25,7 +25,7 @@ test('what shows: model words in their case, plain numbers, spaces (one for a ru
   expect(shownOutside('User  uAbCdEf0123456789\tnot found', NONE)).toBe('User [?] not found');
   expect(HIDDEN).toBe('[?]');
   // Punctuation beyond ASCII is outside text like any other.
-  expect(shownOutside('1 ¿ 2 € 3', new Set())).toBe('1 [?] 2 [?] 3');
+  expect(shownOutside('1 ¿ 2 € 3 \u001b 4', new Set())).toBe('1 [?] 2 [?] 3 [?] 4');
 });
 
 test.each([
