@@ -2,6 +2,9 @@
  * The words outside text may show (outside-words.ts): the lower-case words of the FinSpace Data API model
  * (finspace-data-2020-07-13), without the example identifiers its documentation quotes.
  */
+// Stryker disable next-line Regex: Equivalent: split at each space, the set also holds the empty string, which no word is.
+const SPACES = /\s+/;
+
 export const MODEL_WORDS: ReadonlySet<string> = new Set(
   // Stryker disable next-line MethodExpression: Equivalent: untrimmed, the set also holds the empty string, which no word is (a word is one letter or more).
   `
@@ -83,6 +86,5 @@ export const MODEL_WORDS: ReadonlySet<string> = new Set(
   where whether which will with withheader within working xml you your
 `
     .trim()
-    // Stryker disable next-line Regex: Equivalent: split at each space, the set also holds the empty string, which no word is.
-    .split(/\s+/),
+    .split(SPACES),
 );
