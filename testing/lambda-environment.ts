@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
+import type { Readable } from 'node:stream';
 import type { LambdaFunctionSpec } from './cloud-assembly';
 import type { LambdaNode } from './lambda-node';
 import type { InvocationResult } from './local-lambda';
@@ -62,4 +63,16 @@ export function handlerLocation(spec: LambdaFunctionSpec): { readonly taskRoot: 
   const module = spec.handler ? spec.handler.slice(0, spec.handler.lastIndexOf('.')) : path.basename(spec.file, '.js');
   const taskRoot = spec.file.slice(0, spec.file.length - path.normalize(`${module}.js`).length - 1);
   return { taskRoot, handler: `${module}.${spec.exportName}` };
+}
+
+/** Calls `onLine` with each line a container writes on `stream`, as it comes (an unfinished last line waits). */
+export function readLines(stream: Readable, onLine: (line: string) => void): void {
+  let buffered = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop()!;
+    lines.forEach(onLine);
+  });
 }

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { LambdaFunctionSpec } from './cloud-assembly';
 import { END_MARK, IMITATION_SOURCE } from './imitation-runtime';
-import { handlerLocation, lambdaEnvironment, type LambdaContainer } from './lambda-environment';
+import { handlerLocation, lambdaEnvironment, readLines, type LambdaContainer } from './lambda-environment';
 import { nodeForRuntime, type LambdaNode } from './lambda-node';
 
 export interface LocalLambdaOptions {
@@ -97,16 +97,7 @@ export class LocalLambda implements LambdaContainer {
     const env = { ...lambdaEnvironment(this.spec, this.options, taskRoot), _HANDLER: handler };
     const child = spawn(this.node.path, ['-e', IMITATION_SOURCE], { cwd: taskRoot, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
     this.container = child;
-    for (const stream of [child.stdout!, child.stderr!]) {
-      let buffered = '';
-      stream.setEncoding('utf8');
-      stream.on('data', (chunk: string) => {
-        buffered += chunk;
-        const lines = buffered.split('\n');
-        buffered = lines.pop()!;
-        for (const line of lines) this.log(line);
-      });
-    }
+    for (const stream of [child.stdout!, child.stderr!]) readLines(stream, (line) => this.log(line));
     child.on('exit', () => {
       if (this.container === child) this.container = undefined;
     });

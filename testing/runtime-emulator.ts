@@ -7,9 +7,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import * as http from 'node:http';
 import * as net from 'node:net';
-import type { Readable } from 'node:stream';
 import type { LambdaFunctionSpec } from './cloud-assembly';
-import { handlerLocation, lambdaEnvironment, type LambdaContainer } from './lambda-environment';
+import { handlerLocation, lambdaEnvironment, readLines, type LambdaContainer } from './lambda-environment';
 import { nodeForRuntime, type LambdaNode } from './lambda-node';
 import { describeLambdaRuntime, type LambdaRuntimePieces } from './lambda-runtime';
 import type { InvocationResult, LocalLambdaOptions } from './local-lambda';
@@ -103,8 +102,8 @@ export class RuntimeEmulatorLambda implements LambdaContainer {
     });
     this.rie = rie;
     running.add(rie.pid!);
-    this.read(rie.stdout!, (line) => this.onStdout(line));
-    this.read(rie.stderr!, (line) => this.emulatorLog.push(line));
+    readLines(rie.stdout!, (line) => this.onStdout(line));
+    readLines(rie.stderr!, (line) => this.emulatorLog.push(line));
     let gone = false;
     const exited = new Promise<number | null>((resolve) => rie.once('exit', (code) => resolve(code)));
     void exited.then(() => {
@@ -128,17 +127,6 @@ export class RuntimeEmulatorLambda implements LambdaContainer {
     await this.kill();
     if (attempt < 3) return this.start(attempt + 1);
     throw new Error(`${spec.functionName}: the Runtime Interface Emulator did not start: ${this.emulatorLog.slice(-3).join(' | ')}`);
-  }
-
-  private read(stream: Readable, onLine: (line: string) => void): void {
-    let buffered = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffered += chunk;
-      const lines = buffered.split('\n');
-      buffered = lines.pop()!;
-      lines.forEach(onLine);
-    });
   }
 
   private onStdout(line: string): void {

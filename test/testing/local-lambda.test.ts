@@ -2,11 +2,8 @@
  * The imitation's container: each invocation gets its own log lines (all of them, an unfinished last line too), what it
  * reports when the process ends, and cold starts. What it shares with AWS's runtime is in imitation-runtime.test.ts.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { LambdaFunctionSpec } from '../../testing/cloud-assembly';
 import { exitError, LocalLambda, timedOut } from '../../testing/local-lambda';
+import { handlerFolder } from '../support/lambda-containers';
 
 const HANDLER = `
 exports.handler = async (event) => {
@@ -16,24 +13,9 @@ exports.handler = async (event) => {
 };
 `;
 
-let dir: string;
-let spec: LambdaFunctionSpec;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-lambda-'));
-  fs.writeFileSync(path.join(dir, 'index.js'), HANDLER);
-  spec = {
-    logicalId: 'Fn',
-    functionName: 'fn',
-    arn: 'arn:aws:lambda:us-east-1:123456789012:function:fn',
-    runtime: 'nodejs24.x',
-    file: path.join(dir, 'index.js'),
-    exportName: 'handler',
-    timeoutSeconds: 10,
-    memoryMb: 128,
-    environment: {},
-  };
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const folder = handlerFolder(HANDLER);
+const spec = folder.spec();
+afterAll(() => folder.remove());
 
 test("under the JSON log format, lines are the runtime's JSON objects, and each invocation has its own", async () => {
   const lambda = new LocalLambda(spec, { logFormat: 'JSON' });
