@@ -89,3 +89,13 @@ test("the line that says what runs the handler: AWS's pieces with their versions
     "the imitation of Lambda's Node.js runtime (testing/local-lambda.ts): no Go here",
   );
 });
+
+test('a machine without Go: the build says it cannot (exit 3), and the runner takes the imitation, saying why', async () => {
+  const said: string[] = [];
+  const choice = await prepareLambdaRuntime((line) => said.push(line), { PATH: dir, FINSPACE_LAMBDA_RUNTIME_CACHE: dir });
+  expect(choice).toEqual({ reason: "AWS's runtime interface emulator and client could not be built here (see above)" });
+  expect(describeLambdaRuntime(choice.pieces, choice.reason)).toBe(
+    "the imitation of Lambda's Node.js runtime (testing/local-lambda.ts): AWS's runtime interface emulator and client could not be built here (see above)",
+  );
+  expect(fs.readdirSync(dir)).toEqual([]);
+});
