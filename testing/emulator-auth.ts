@@ -76,6 +76,7 @@ export function asUser(caller: Caller): IssuedCredentials {
 
 /** The user temporary credentials act as, while that user still has API access. */
 export function actingUser(state: EmulatorState, caller: IssuedCredentials): EmulatedUser {
+  // Stryker disable next-line OptionalChaining: Equivalent: credentials are issued only in an environment the emulator holds, and it never drops one.
   const user = state.environments.get(caller.environmentId)?.get(caller.userId);
   if (!user || user.apiAccess !== 'ENABLED' || user.status === 'DISABLED') {
     throw new ApiError(403, 'AccessDeniedException', 'The user these credentials act as no longer has API access');

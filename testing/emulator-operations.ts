@@ -46,6 +46,7 @@ export function getProgrammaticAccessCredentials(
 function findUser(state: EmulatorState, caller: IssuedCredentials, userId: string): EmulatedUser {
   requireString('userId', userId, 1, 26, MODEL.nonBlank);
   const canonical = state.aliases.get(caller.environmentId)?.get(userId) ?? userId;
+  // Stryker disable next-line OptionalChaining: Equivalent: credentials are issued only in an environment the emulator holds, and it never drops one.
   const user = state.environments.get(caller.environmentId)?.get(canonical);
   if (!user) throw new ApiError(404, 'ResourceNotFoundException', `User ${userId} does not exist`, 'USER_NOT_FOUND');
   return user;

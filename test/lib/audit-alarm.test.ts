@@ -36,7 +36,13 @@ test('on: a metric filter on the log group, per stack, and an alarm on its first
     // Nothing from the event picks the metric: one per stack, by its namespace.
     MetricTransformations: [{ MetricNamespace: `${AUDIT_METRIC_NAMESPACE}/Finance`, MetricName: AUDIT_METRIC_NAME, MetricValue: '1' }],
   });
+  // The namespace the README gives (FinSpaceUserSettings/<stack name>) and the metric's name: dashboards and alarms of your own use them.
+  expect([AUDIT_METRIC_NAMESPACE, AUDIT_METRIC_NAME]).toEqual(['FinSpaceUserSettings', 'AuditLinesNeedingAttention']);
   template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+    AlarmDescription:
+      "FinSpaceUserSettings: the handler ignored a request (not CloudFormation's, too late, or through a version or alias), refused one of " +
+      "another stack or resource type, or CloudFormation never accepted an answer (delivered: false). Read the audit line in the handler's " +
+      'log group (README, Audit trail).',
     Namespace: `${AUDIT_METRIC_NAMESPACE}/Finance`,
     MetricName: AUDIT_METRIC_NAME,
     Dimensions: Match.absent(),

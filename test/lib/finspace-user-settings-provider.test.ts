@@ -38,6 +38,14 @@ test("the function's environment: the variables the handler reads, by name; the 
   );
   expect(withStandIn[RESPONSE_URL_STAND_IN_ENV]).toBe('http://localhost:4566');
   expect(Object.keys(variables(synthesize().template))).not.toContain(RESPONSE_URL_STAND_IN_ENV);
+  // The names are the construct's contract with the handler bundle it ships, and the README names the stand-in's.
+  expect([ROLE_ARN_ENV, STACK_ID_ENV, URL_SUFFIX_ENV, RESPONSE_URL_STAND_IN_ENV, SERVICE_TIMEOUT_ENV]).toEqual([
+    'FINSPACE_HANDLER_ROLE_ARN',
+    'FINSPACE_HANDLER_STACK_ID',
+    'FINSPACE_HANDLER_URL_SUFFIX',
+    'FINSPACE_HANDLER_RESPONSE_URL_STAND_IN',
+    'FINSPACE_HANDLER_SERVICE_TIMEOUT',
+  ]);
 });
 
 test('each event runs once and only while fresh: no asynchronous retries, the shortest maximum event age Lambda allows', () => {
@@ -95,7 +103,10 @@ test('the default log group can be encrypted with a key of yours, which CloudWat
     KeyPolicy: {
       Statement: Match.arrayWith([
         Match.objectLike({
+          Sid: 'CloudWatchLogsOfThisAccountAndRegion',
+          Effect: 'Allow',
           Principal: { Service: 'logs.us-east-1.amazonaws.com' },
+          Resource: '*',
           Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
           // Only for log groups of this account and region, not any that names the key.
           Condition: {

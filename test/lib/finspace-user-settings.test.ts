@@ -130,7 +130,8 @@ describe('the custom resource', () => {
     const provider = FinSpaceUserSettingsProvider.getOrCreate(newStack('Other', { app }));
     const stack = newStack('Mine', { app });
     expect(() => declareUser(stack, 'Analyst', { provider })).toThrow(
-      "Invalid FinSpaceUserSettings Mine/Analyst: its provider Other/FinSpaceUserSettingsProvider is in another stack, and a handler serves only its own stack's resources",
+      "Invalid FinSpaceUserSettings Mine/Analyst: its provider Other/FinSpaceUserSettingsProvider is in another stack, and a handler serves only its own stack's resources " +
+        "(it refuses every other stack's request). Use a provider of this stack: leave provider out, or pass one created in it.",
     );
   });
 });

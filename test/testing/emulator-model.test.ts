@@ -21,6 +21,9 @@ test.each([
   ['lastName of 50 code points', { lastName: 'L'.repeat(50) }],
   ['names of 1 code point', { firstName: 'A', lastName: '😀' }],
   ['apiAccessPrincipalArn of 2048 characters', { apiAccessPrincipalArn: arnOf(2048) }],
+  ['a role ARN of another partition', { apiAccessPrincipalArn: 'arn:aws-us-gov:iam::123456789012:role/alice' }],
+  // The model's pattern makes the slash after "role" optional; the emulator keeps it as the model has it.
+  ['a role ARN without the slash the model does not require', { apiAccessPrincipalArn: 'arn:aws:iam::123456789012:rolealice' }],
   ['clientToken of 128 characters', { clientToken: 't'.repeat(128) }],
   ['clientToken of 1 character', { clientToken: 't' }],
   ['every enum value', { type: 'SUPER_USER', apiAccess: 'ENABLED' }],
