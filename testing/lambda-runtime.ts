@@ -49,6 +49,11 @@ function fromEnvironment(rie: string, ric: string): LambdaRuntimeChoice {
   const ricEntry = path.join(ric, 'index.mjs');
   if (!fs.existsSync(rie) || !fs.existsSync(ricEntry))
     return { reason: `FINSPACE_LOCAL_LAMBDA_RIE (${rie}) or FINSPACE_LOCAL_LAMBDA_RIC (${ric}, an aws-lambda-ric folder) does not exist` };
+  try {
+    fs.accessSync(rie, fs.constants.X_OK);
+  } catch {
+    return { reason: `FINSPACE_LOCAL_LAMBDA_RIE (${rie}) is not executable: chmod +x it` };
+  }
   const ricVersion = JSON.parse(fs.readFileSync(path.join(ric, 'package.json'), 'utf8')).version;
   return { pieces: { rie, ricEntry, rieVersion: `from ${rie}`, ricVersion } };
 }

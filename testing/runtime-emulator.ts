@@ -94,22 +94,30 @@ export class RuntimeEmulatorLambda implements LambdaContainer {
     // The bootstrap: the client on the runtime's Node.js, calling the runtime API through the relay; the handler last.
     const bootstrap = ['/usr/bin/env', `AWS_LAMBDA_RUNTIME_API=${relay.address}`, this.node.path, options.pieces.ricEntry, handler];
     const addresses = ['--runtime-api-address', `127.0.0.1:${apiPort}`, '--runtime-interface-emulator-address', `127.0.0.1:${invokePort}`];
-    const rie = spawn(options.pieces.rie, [...addresses, ...bootstrap], {
+    // Its own log level on the command line: the function's environment may hold a LOG_LEVEL the emulator would read.
+    const rie = spawn(options.pieces.rie, ['--log-level', 'info', ...addresses, ...bootstrap], {
       cwd: taskRoot,
       env,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.rie = rie;
-    running.add(rie.pid!);
+    if (rie.pid !== undefined) running.add(rie.pid);
     readLines(rie.stdout!, (line) => this.onStdout(line));
     readLines(rie.stderr!, (line) => this.emulatorLog.push(line));
     let gone = false;
-    const exited = new Promise<number | null>((resolve) => rie.once('exit', (code) => resolve(code)));
+    const exited = new Promise<void>((resolve) => {
+      rie.once('exit', () => resolve());
+      // A binary that cannot be run (not executable, gone) never starts, so it never exits either.
+      rie.once('error', (error) => {
+        this.emulatorLog.push(`${options.pieces.rie} could not be run: ${error.message}`);
+        resolve();
+      });
+    });
     void exited.then(() => {
       gone = true;
-      running.delete(rie.pid!);
-      if (this.rie === rie) [this.rie, this.warm] = [undefined, false];
+      if (rie.pid !== undefined) running.delete(rie.pid);
+      if (this.rie === rie) [this.rie, this.warm, this.ready] = [undefined, false, undefined];
     });
     // Listening once its invoke API takes a connection; a port taken meanwhile by another process means another try.
     const listening = (async () => {
@@ -126,7 +134,9 @@ export class RuntimeEmulatorLambda implements LambdaContainer {
     if (result === true) return;
     await this.kill();
     if (attempt < 3) return this.start(attempt + 1);
-    throw new Error(`${spec.functionName}: the Runtime Interface Emulator did not start: ${this.emulatorLog.slice(-3).join(' | ')}`);
+    throw new Error(
+      `${spec.functionName}: the Runtime Interface Emulator did not start after ${attempt} tries: ${this.emulatorLog.slice(-3).join(' | ')}`,
+    );
   }
 
   private onStdout(line: string): void {
@@ -154,7 +164,10 @@ export class RuntimeEmulatorLambda implements LambdaContainer {
   async invoke(event: unknown, options: { readonly qualifier?: string } = {}): Promise<InvocationResult> {
     const started = Date.now();
     const coldStart = !this.rie || !this.warm;
-    if (!this.rie) this.ready = this.start();
+    // One start at a time, whoever asks; a start that failed is tried again by the next invocation.
+    this.ready ??= this.start().finally(() => {
+      if (!this.rie) this.ready = undefined;
+    });
     await this.ready;
     const id = randomUUID();
     const current: Current = { id, lines: [] };
@@ -218,13 +231,14 @@ export class RuntimeEmulatorLambda implements LambdaContainer {
         },
         (response) => {
           const chunks: Buffer[] = [];
+          response.on('error', (error) => resolve({ status: 0, body: `the emulator's answer broke off (${error.message})` }));
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
         },
       );
       request.on('timeout', () => request.destroy(new Error(`no answer in ${timeoutMs / 1000} s`)));
       request.on('error', (error) => {
-        void this.kill();
+        void this.kill().then(() => (this.ready = undefined));
         resolve({ status: 0, body: `the emulator did not answer (${error.message})` });
       });
       request.end(body);
@@ -233,7 +247,7 @@ export class RuntimeEmulatorLambda implements LambdaContainer {
 
   private async kill(): Promise<void> {
     const rie = this.rie;
-    if (!rie) return;
+    if (!rie || rie.pid === undefined) return void (this.rie = undefined);
     [this.rie, this.warm] = [undefined, false];
     if (rie.exitCode !== null || rie.signalCode !== null) return;
     const exited = new Promise<void>((resolve) => rie.once('exit', () => resolve()));
@@ -245,7 +259,8 @@ export class RuntimeEmulatorLambda implements LambdaContainer {
       }
     };
     signal('SIGTERM');
-    const forced = setTimeout(() => signal('SIGKILL'), 2000);
+    // The emulator gives its runtime 2 s to stop; past that, more than its own grace, it is killed.
+    const forced = setTimeout(() => signal('SIGKILL'), 5000);
     await exited;
     clearTimeout(forced);
   }
@@ -253,6 +268,7 @@ export class RuntimeEmulatorLambda implements LambdaContainer {
   /** Stops the container (a cold start follows on the next invocation). */
   async stop(): Promise<void> {
     await this.kill();
+    this.ready = undefined;
     await this.relay?.close();
     this.relay = undefined;
   }

@@ -32,7 +32,7 @@ interface Case {
   readonly reason?: RegExp;
   /** Points the handler at another endpoint than the emulator's. */
   readonly endpoint?: (emulator: FinSpaceEmulator) => string;
-  /** A fault of the function's process, 300 ms into its first invocation (preloaded through NODE_OPTIONS, once). */
+  /** A fault of the function's process, 300 ms after its first FinSpace call (preloaded through NODE_OPTIONS, once). */
   readonly processFault?: string;
 }
 
@@ -166,7 +166,12 @@ async function runCase(c: Case, kind: ContainerKind): Promise<Row & { readonly f
   const preloads = c.processFault ? fs.mkdtempSync(path.join(os.tmpdir(), 'process-fault-')) : undefined;
   if (preloads) {
     const struck = path.join(preloads, 'struck');
-    const preload = `if (!require('fs').existsSync(${JSON.stringify(struck)})) { require('fs').writeFileSync(${JSON.stringify(struck)}, ''); setTimeout(() => { ${c.processFault} }, 300); }`;
+    // Armed by the first call the handler sends (so mid-invocation, whatever the start took), once per case.
+    const channel = "require('node:diagnostics_channel')";
+    const preload =
+      `const fs = require('node:fs'); if (!fs.existsSync(${JSON.stringify(struck)})) ${channel}.subscribe('http.client.request.start', ` +
+      `function strike() { ${channel}.unsubscribe('http.client.request.start', strike); fs.writeFileSync(${JSON.stringify(struck)}, ''); ` +
+      `setTimeout(() => { ${c.processFault} }, 300); });`;
     fs.writeFileSync(path.join(preloads, 'fault.js'), preload);
     environment.NODE_OPTIONS = `--require ${path.join(preloads, 'fault.js')}`;
   }

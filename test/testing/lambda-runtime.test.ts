@@ -12,12 +12,14 @@ beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lambda-runtime-'));
 });
 afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+/** Off Linux the emulator cannot run, and findLambdaRuntime says that first. */
+const onLinux = process.platform === 'linux' ? test : test.skip;
 
 /** A cache as the build leaves it: the two pieces, then the manifest naming them. */
 function cache(withManifest = true) {
   fs.mkdirSync(path.join(dir, 'rie'));
   fs.mkdirSync(path.join(dir, 'ric'));
-  fs.writeFileSync(path.join(dir, 'rie', 'aws-lambda-rie'), '');
+  fs.writeFileSync(path.join(dir, 'rie', 'aws-lambda-rie'), '', { mode: 0o755 });
   fs.writeFileSync(path.join(dir, 'ric', 'index.mjs'), '');
   fs.writeFileSync(path.join(dir, 'ric', 'package.json'), '{"version":"4.0.2"}');
   if (withManifest)
@@ -27,7 +29,7 @@ function cache(withManifest = true) {
     );
 }
 
-test('a built cache gives both pieces with their versions; a cache without its manifest (a build cut short) gives none', () => {
+onLinux('a built cache gives both pieces with their versions; a cache without its manifest (a build cut short) gives none', () => {
   cache(false);
   expect(findLambdaRuntime({ FINSPACE_LAMBDA_RUNTIME_CACHE: dir })).toEqual({
     reason:
@@ -49,7 +51,7 @@ test('a built cache gives both pieces with their versions; a cache without its m
   expect(findLambdaRuntime({ FINSPACE_LAMBDA_RUNTIME_CACHE: dir }).pieces).toBeUndefined();
 });
 
-test('FINSPACE_LOCAL_LAMBDA_RIE and _RIC name pieces installed elsewhere; FINSPACE_LOCAL_LAMBDA_RUNTIME=imitation declines them', () => {
+onLinux('FINSPACE_LOCAL_LAMBDA_RIE and _RIC name pieces installed elsewhere; FINSPACE_LOCAL_LAMBDA_RUNTIME=imitation declines them', () => {
   cache(false);
   const named = { FINSPACE_LOCAL_LAMBDA_RIE: path.join(dir, 'rie', 'aws-lambda-rie'), FINSPACE_LOCAL_LAMBDA_RIC: path.join(dir, 'ric') };
   expect(findLambdaRuntime(named).pieces).toEqual({
@@ -61,12 +63,16 @@ test('FINSPACE_LOCAL_LAMBDA_RIE and _RIC name pieces installed elsewhere; FINSPA
   expect(findLambdaRuntime({ ...named, FINSPACE_LOCAL_LAMBDA_RIC: path.join(dir, 'nowhere') }).reason).toBe(
     `FINSPACE_LOCAL_LAMBDA_RIE (${named.FINSPACE_LOCAL_LAMBDA_RIE}) or FINSPACE_LOCAL_LAMBDA_RIC (${path.join(dir, 'nowhere')}, an aws-lambda-ric folder) does not exist`,
   );
+  fs.chmodSync(named.FINSPACE_LOCAL_LAMBDA_RIE, 0o644);
+  expect(findLambdaRuntime(named).reason).toBe(
+    `FINSPACE_LOCAL_LAMBDA_RIE (${named.FINSPACE_LOCAL_LAMBDA_RIE}) is not executable: chmod +x it`,
+  );
   expect(findLambdaRuntime({ ...named, FINSPACE_LOCAL_LAMBDA_RUNTIME: 'imitation' })).toEqual({
     reason: 'FINSPACE_LOCAL_LAMBDA_RUNTIME is imitation',
   });
 });
 
-test('preparing builds nothing when the pieces are here, are declined, or are named', async () => {
+onLinux('preparing builds nothing when the pieces are here, are declined, or are named', async () => {
   cache();
   const said: string[] = [];
   const say = (line: string) => said.push(line);
@@ -90,7 +96,7 @@ test("the line that says what runs the handler: AWS's pieces with their versions
   );
 });
 
-test('a machine without Go: the build says it cannot (exit 3), and the runner takes the imitation, saying why', async () => {
+onLinux('a machine without Go: the build says it cannot (exit 3), and the runner takes the imitation, saying why', async () => {
   const said: string[] = [];
   const choice = await prepareLambdaRuntime((line) => said.push(line), { PATH: dir, FINSPACE_LAMBDA_RUNTIME_CACHE: dir });
   expect(choice).toEqual({ reason: "AWS's runtime interface emulator and client could not be built here (see above)" });

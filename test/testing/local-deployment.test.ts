@@ -169,16 +169,19 @@ test('the bundled handler invoked through a version or alias answers nothing and
   expect(auditRecords(served.logs)).toEqual([expect.objectContaining({ requestId: 'unqualified', outcome: 'SUCCESS', delivered: true })]);
 });
 
+/** npm start's CLI; where AWS's runtime pieces are not built (the global setup tried), on the imitation, not building. */
+const CLI_RUNTIME = RUNNER_RUNTIME.pieces ? RUNNER_RUNTIME : { reason: 'FINSPACE_LOCAL_LAMBDA_RUNTIME is imitation' };
 const cli = (dir: string) =>
   spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', '..', 'testing', 'cli.ts'), dir], {
     encoding: 'utf8',
+    env: RUNNER_RUNTIME.pieces ? process.env : { ...process.env, FINSPACE_LOCAL_LAMBDA_RUNTIME: 'imitation' },
   });
 
 test('the CLI behind npm start prints the table and exits 0', () => {
   const run = cli(assemblyDir);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
-  expect(run.stdout).toContain(`Lambda runtime: ${describeLambdaRuntime(RUNNER_RUNTIME.pieces, RUNNER_RUNTIME.reason)}`);
+  expect(run.stdout).toContain(`Lambda runtime: ${describeLambdaRuntime(CLI_RUNTIME.pieces, CLI_RUNTIME.reason)}`);
   expect(run.stdout).toMatch(/Step +\| Resource +\| Outcome +\| Node\.js +\| Physical id +\| User settings/);
   expect(run.stdout).toMatch(
     /handler FinSpaceUserSettingsProviderHandler[0-9A-F]{8}: handler of .*index\.js on Node\.js 24\.\d+\.\d+ \(the template's nodejs24\.x\); timeout 300 s/,

@@ -25,11 +25,21 @@ afterAll(() => folder.remove());
   }
 });
 
-test('an emulator binary that cannot run is an error naming the function, after three tries', async () => {
-  const pieces = { rie: '/bin/false', ricEntry: '/nowhere/index.mjs', rieVersion: 'v0', ricVersion: '0' };
-  const lambda = new RuntimeEmulatorLambda(folder.spec(), { pieces });
+test.each([
+  ['one that exits at once', '/bin/false', /^fn: the Runtime Interface Emulator did not start after 3 tries: $/],
+  [
+    'one that cannot be run at all',
+    '/nowhere/aws-lambda-rie',
+    /did not start after 3 tries: .*\/nowhere\/aws-lambda-rie could not be run: spawn \S+ ENOENT/,
+  ],
+])('an emulator binary that does not start (%s) is an error naming the function, after three tries', async (_case, rie, error) => {
+  const lambda = new RuntimeEmulatorLambda(folder.spec(), {
+    pieces: { rie, ricEntry: '/nowhere/index.mjs', rieVersion: 'v0', ricVersion: '0' },
+  });
   try {
-    await expect(lambda.invoke({})).rejects.toThrow(/^fn: the Runtime Interface Emulator did not start/);
+    await expect(lambda.invoke({})).rejects.toThrow(error);
+    // The next invocation tries again.
+    await expect(lambda.invoke({})).rejects.toThrow(error);
   } finally {
     await lambda.stop();
   }
