@@ -9,6 +9,9 @@ import { flippedSettings, LocalDeployment } from './local-deployment';
 import { formatResult, formatStart } from './report';
 import type { StepRecord } from './cloudformation-request';
 
+// Ctrl-C or a kill ends the run through process.exit, whose handlers stop the emulators still running.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(130));
+
 async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const verbose = args.includes('--verbose');
