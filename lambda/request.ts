@@ -88,6 +88,7 @@ export function readRequest(rawEvent: unknown, checks: RequestChecks): ReadReque
   const envelope: Envelope = Object.fromEntries([...REQUIRED_FIELDS, 'PhysicalResourceId'].map((field) => [field, stringAt(raw, field)]));
   const properties = isRecord(raw.ResourceProperties) ? raw.ResourceProperties : undefined;
   const oldProperties = isRecord(raw.OldResourceProperties) ? raw.OldResourceProperties : undefined;
+  // Stryker disable next-line StringLiteral: Equivalent: no ResponseURL and any text that is not a URL both give no expiry (and such a request is ignored).
   const times = requestTimes(envelope.ResponseURL ?? '', properties?.ServiceTimeout, checks.configuredServiceTimeout);
   const known = {
     envelope,

@@ -22,10 +22,7 @@ test('cold start and bundle', async () => {
   expect(figures.bundleBytes).toBeGreaterThan(10_000);
   // The README promises a handler bundle of at most 100 KB.
   expect(figures.bundleBytes).toBeLessThanOrEqual(100 * 1024);
-  expect(figures.coldCreateMedianMs).toBeGreaterThan(0);
-  expect(figures.ratio).toBeGreaterThan(0);
-  expect(figures.clientOnlyMedianMs).toBeGreaterThan(0);
-  expect(figures.clientOnlyRatio).toBeGreaterThan(0);
+  expect(Math.min(figures.coldCreateMedianMs, figures.ratio, figures.clientOnlyMedianMs, figures.clientOnlyRatio)).toBeGreaterThan(0);
 }, 60_000);
 
 test('memory through Create, Update, Delete', async () => {

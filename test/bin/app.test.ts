@@ -13,12 +13,7 @@ const root = path.join(__dirname, '..', '..');
 test('npx cdk synth of the example app, offline and without credentials', () => {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-synth-'));
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_') && !k.startsWith('CDK_')));
-  const run = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', out], {
-    cwd: root,
-    env,
-    encoding: 'utf8',
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const run = spawnSync('npx', ['cdk', 'synth', '--quiet', '--output', out], { cwd: root, env, encoding: 'utf8', stdio: 'pipe' });
   expect(run.status).toBe(0);
   // The only output is FinSpace's end-of-support warning, once for the stack (no notices, telemetry or flag nags).
   const output = `${run.stdout}${run.stderr}`.trim();

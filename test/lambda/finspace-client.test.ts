@@ -116,6 +116,8 @@ describe('signed calls', () => {
     const error = await caught(roleClient({ ...real, secretAccessKey: 'wrong' }).getProgrammaticAccessCredentials({ environmentId: ENV }));
     expect(error).toBeInstanceOf(FinSpaceDataServiceError);
     expect(error.name).toBe('InvalidSignatureException');
+    // Its message is the service's, not the library's own words.
+    expect(error.ownMessage).toBe(false);
     expect(error.$metadata.httpStatusCode).toBe(403);
     expect(error.$metadata.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(classify(error)).toBeUndefined();

@@ -1016,11 +1016,21 @@ describe('when the FinSpace calls misbehave, or its own code fails', () => {
     expect(currentReceiver().response('once')).toMatchObject({
       Status: 'FAILED',
       Reason: `The handler failed unexpectedly: the [?]. Retry the deployment; report it if it persists. (log stream ${STREAM})`,
+      // Its UpdateUser was sent and its outcome is not known: the user, for the rollback's onDelete.
+      PhysicalResourceId: analystProperties().userId,
       StackId: STACK,
       RequestId: 'req-1',
       LogicalResourceId: 'Analyst',
     });
     expect(auditLines()).toHaveLength(1);
+    // The same bug while refusing a request (no lifecycle started): answered too, with the failed Create's marker.
+    const refused = { ...event('refused'), StackId: 'arn:aws:cloudformation:us-east-1:123456789012:stack/Other/2' };
+    await handler()(refused, contextThrowing(new Error('the getter broke'), 1));
+    expect(currentReceiver().response('refused')).toMatchObject({
+      Status: 'FAILED',
+      Reason: expect.stringMatching(/^The handler failed unexpectedly/),
+      PhysicalResourceId: expect.stringMatching(/^finspace-user-settings:create-failed:/),
+    });
   });
 
   test.each([

@@ -24,6 +24,8 @@ test('what shows: model words in their case, plain numbers, spaces (one for a ru
   ).toBe("1 validation error [?]: Value at 'firstName' failed to satisfy [?]: Member must have [?] or [?] to 50");
   expect(shownOutside('User  uAbCdEf0123456789\tnot found', NONE)).toBe('User [?] not found');
   expect(HIDDEN).toBe('[?]');
+  // Punctuation beyond ASCII is outside text like any other.
+  expect(shownOutside('1 ¿ 2 € 3', new Set())).toBe('1 [?] 2 [?] 3');
 });
 
 test.each([
@@ -90,6 +92,8 @@ test('the words of a name, in NFKC and lower case, and each part of a camel-case
   expect([...nameWordsIn(['JeanData', 'McDONALD Jaq\u0301Dan'])].sort()).toEqual(
     ['dan', 'data', 'donald', 'jaq\u0301', 'jaq\u0301dan', 'jean', 'jeandata', 'mc', 'mcdonald'].sort(),
   );
+  // A part may start lower case; capitals run up to the one that starts the next part.
+  expect([...nameWordsIn(['deLuca', 'OConnor'])].sort()).toEqual(['connor', 'de', 'deluca', 'luca', 'o', 'oconnor']);
 });
 
 describe('properties', () => {

@@ -24,20 +24,11 @@ test.each([
   const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'finspace-path-'));
   try {
     fs.symlinkSync(process.execPath, path.join(bin, 'node'));
-    const run = spawnSync(path.join(bin, 'node'), scriptArgs(script, args), {
-      cwd: ROOT,
-      env: { PATH: bin, HOME: process.env.HOME },
-      encoding: 'utf8',
-    });
+    const env = { PATH: bin, HOME: process.env.HOME };
+    const run = spawnSync(path.join(bin, 'node'), scriptArgs(script, args), { cwd: ROOT, env, encoding: 'utf8' });
     expect(run.status).toBe(1);
-    for (const needs of [
-      'Python 3.10 or newer with venv and pip (python3)',
-      'a JDK 11 or newer (javac)',
-      'Apache Maven 3.6 or newer (mvn)',
-      'Go 1.25 or newer (go)',
-    ]) {
-      expect(run.stderr).toContain(`${what}: ${needs} is needed but`);
-    }
+    const needed = ['Python 3.10 or newer with venv and pip (python3)', 'a JDK 11 or newer (javac)', 'Apache Maven 3.6 or newer (mvn)'];
+    for (const needs of [...needed, 'Go 1.25 or newer (go)']) expect(run.stderr).toContain(`${what}: ${needs} is needed but`);
     expect(run.stderr).toContain(`${what}: install them and put them on PATH, then run it again.`);
     // Nothing of the test runner: it stopped before any test.
     expect(run.stdout).toBe('');

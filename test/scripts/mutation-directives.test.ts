@@ -7,13 +7,7 @@ import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
 
 const root = path.join(__dirname, '..', '..');
-interface Found {
-  file: string;
-  line: number;
-  mutatorName: string;
-  replacement: string;
-  reason?: string;
-}
+type Found = { file: string; line: number; mutatorName: string; replacement: string; reason?: string };
 
 /** Every mutated file of the project, each with `prefix` before it, and the mutants Stryker finds in them. */
 type Instrumented = { files: Array<{ name: string; content: string }>; mutants: Found[] };

@@ -14,16 +14,12 @@ const saved = { ...process.env };
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sequencer-'));
   process.env.FINSPACE_MUTATION_TEST_FILES = path.join(dir, 'map.jsonl');
-  fs.writeFileSync(
-    process.env.FINSPACE_MUTATION_TEST_FILES,
-    [
-      { name: 'retry backs off (1 s)', path: '/t/retry.test.ts' },
-      { name: 'handler answers', path: '/t/handler.test.ts' },
-      { name: 'handler answers', path: '/t/guards.test.ts' },
-    ]
-      .map((e) => JSON.stringify(e))
-      .join('\n'),
-  );
+  const map = [
+    { name: 'retry backs off (1 s)', path: '/t/retry.test.ts' },
+    { name: 'handler answers', path: '/t/handler.test.ts' },
+    { name: 'handler answers', path: '/t/guards.test.ts' },
+  ];
+  fs.writeFileSync(process.env.FINSPACE_MUTATION_TEST_FILES, map.map((e) => JSON.stringify(e)).join('\n'));
   jest.resetModules();
 });
 afterEach(() => {
@@ -38,11 +34,8 @@ const TESTS = ['/t/retry.test.ts', '/t/handler.test.ts', '/t/guards.test.ts', '/
 }));
 const sorted = (testNamePattern: string | undefined) => {
   const Sequencer = requireSequencer();
-  const sequencer = new Sequencer({ contexts: [], globalConfig: { testNamePattern } });
-  return sequencer
-    .sort(TESTS as never)
-    .map((t) => t.path)
-    .sort();
+  const paths = new Sequencer({ contexts: [], globalConfig: { testNamePattern } }).sort(TESTS as never).map((t) => t.path);
+  return paths.sort();
 };
 
 test('with a mutant active, only the files of the tests the pattern names (a name in two files: both)', () => {

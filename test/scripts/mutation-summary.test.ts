@@ -122,18 +122,9 @@ function write(group: string, mutated: Record<string, Mutant[]>, confirmed: Reco
       .concat(EMULATOR_FILES)
       .map((file) => [file, sha256(read(file))]),
   );
-  const full = {
-    date: '2026-11-30',
-    commit: 'a'.repeat(40),
-    uncommitted: false,
-    mode: 'full',
-    minutes: 40,
-    mutants: 20,
-    tested: 20,
-    confirmMinutes: 6,
-  };
+  const full = { date: '2026-11-30', commit: 'a'.repeat(40), uncommitted: false, mode: 'full', minutes: 40, mutants: 20 };
   const last = { ...full, date: '2026-12-02', commit: 'b'.repeat(40), mode: 'incremental', minutes: 7, tested: 3, confirmMinutes: 1 };
-  runs[group] = { files: given, inputs, history: [full, last] };
+  runs[group] = { files: given, inputs, history: [{ ...full, tested: 20, confirmMinutes: 6 }, last] };
   json('mutation/runs.json', runs);
 }
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the JSON files' shapes are Stryker's
@@ -204,17 +195,17 @@ test('a timeout counts only when its re-run confirmed it; one not re-run fails t
   expect(summary()).toMatchObject({ status: 1, out: expect.stringContaining(`timeout not re-run: ${TIMEOUT_KEY}`) });
   expect(summary('--check').status).toBe(0);
   // A confirmation made on other source does not count, nor one made with other covering tests.
-  const confirmation = { status: 'Killed', tests: TESTS_HASH, rerun: RERUN_KILL };
-  edit(
-    'mutation/timeouts-lambda.json',
-    (t) => (t['lambda/limit.ts'] = { sha256: sha256('other'), results: { [TIMEOUT_KEY]: confirmation } }),
-  );
-  expect(summary()).toMatchObject({ status: 1, out: expect.stringContaining(`timeout not re-run: ${TIMEOUT_KEY}`) });
-  edit(
-    'mutation/timeouts-lambda.json',
-    (t) => (t['lambda/limit.ts'] = { sha256: sha256(SOURCE), results: { [TIMEOUT_KEY]: { ...confirmation, tests: 'x' } } }),
-  );
-  expect(summary()).toMatchObject({ status: 1, out: expect.stringContaining(`timeout not re-run: ${TIMEOUT_KEY}`) });
+  for (const [source, tests] of [
+    ['other', TESTS_HASH],
+    [SOURCE, 'x'],
+  ]) {
+    const confirmation = { status: 'Killed', tests, rerun: RERUN_KILL };
+    edit(
+      'mutation/timeouts-lambda.json',
+      (t) => (t['lambda/limit.ts'] = { sha256: sha256(source), results: { [TIMEOUT_KEY]: confirmation } }),
+    );
+    expect(summary()).toMatchObject({ status: 1, out: expect.stringContaining(`timeout not re-run: ${TIMEOUT_KEY}`) });
+  }
 });
 
 /** A confirmation as timeouts-<group>.json keeps it. */
