@@ -18,7 +18,7 @@ const n = (value: number) => value.toLocaleString('en-US');
 
 test('the Guarantees table states the asserted figures', () => {
   const table = section('Guarantees');
-  const { synth, deploy, faults, secrets, nag, leastPrivilege } = GUARANTEES;
+  const { synth, deploy, faults, processFaults, secrets, nag, leastPrivilege } = GUARANTEES;
   expect(table).toContain(
     `${n(synth.generatedInvalid)} generated invalid + ${synth.namedInvalid} named, all rejected; ${synth.generatedValid} generated valid`,
   );
@@ -30,6 +30,7 @@ test('the Guarantees table states the asserted figures', () => {
   expect(table).toContain(
     `${faults.total} faults, ${faults.total} answered in time: ${faults.survived} survived, ${failed} ended FAILED with their reason (${faults.failedAtDeadline} at the deadline, ${faults.failedEarly} before it)`,
   );
+  expect(table).toContain(`${processFaults.total} faults of the process, ${processFaults.answeredOnRetry} answered on Lambda's retry`);
   expect(table).toContain(`${secrets.values} secret values, 0 found`);
   expect(table).toContain(`${nag.findings} findings, ${nag.acknowledgements} acknowledgements (example app)`);
   expect(table).toContain(`${leastPrivilege.exampleActions} actions (example app), ${leastPrivilege.vpcActions} (in a VPC)`);

@@ -1,7 +1,8 @@
 /**
  * Reads a cloud assembly (cdk.out) for the local runner: the stacks' templates, their Lambda functions with the asset
  * each would run, and the intrinsic functions resolved with made-up but well-formed physical names and ARNs.
- */ import * as fs from 'node:fs';
+ */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface DeployTarget {
@@ -166,10 +167,16 @@ export interface LambdaFunctionSpec {
   /** The file and export the `Handler` property names (index.handler: index.js, export handler). */
   readonly file: string;
   readonly exportName: string;
+  /** The `Handler` property as the template gives it (file.export, the file relative to the code's folder). */
+  readonly handler?: string;
   readonly timeoutSeconds: number;
   readonly memoryMb: number;
   readonly environment: Record<string, string>;
   readonly roleArn?: string;
+  /** LoggingConfig.ApplicationLogLevel: under the JSON log format, Lambda sets it as AWS_LAMBDA_LOG_LEVEL. */
+  readonly applicationLogLevel?: string;
+  /** LoggingConfig.LogGroup, resolved. @default /aws/lambda/<function name> */
+  readonly logGroupName?: string;
 }
 
 /** The function as Lambda would run it: its asset folder from the assembly, handler, runtime, timeout, environment. */
@@ -193,6 +200,7 @@ export function lambdaFunctionSpec(stack: AssemblyStack, logicalId: string, reso
     string,
     unknown
   >;
+  const logging = (props.LoggingConfig ?? {}) as { ApplicationLogLevel?: unknown; LogGroup?: unknown };
   return {
     logicalId,
     functionName: resolver.physicalName(logicalId),
@@ -200,10 +208,13 @@ export function lambdaFunctionSpec(stack: AssemblyStack, logicalId: string, reso
     runtime: String(props.Runtime ?? ''),
     file: path.join(path.resolve(stack.assemblyDir, assetPath), `${handler.slice(0, dot)}.js`),
     exportName: handler.slice(dot + 1),
+    handler,
     timeoutSeconds: Number(props.Timeout ?? 3),
     memoryMb: Number(props.MemorySize ?? 128),
     environment: Object.fromEntries(Object.entries(environment).map(([k, v]) => [k, String(v)])),
     roleArn: props.Role === undefined ? undefined : String(resolver.resolve(props.Role)),
+    ...(logging.ApplicationLogLevel !== undefined ? { applicationLogLevel: String(logging.ApplicationLogLevel) } : {}),
+    ...(logging.LogGroup !== undefined ? { logGroupName: String(resolver.resolve(logging.LogGroup)) } : {}),
   };
 }
 

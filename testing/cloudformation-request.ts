@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { RESOURCE_TYPE } from '../lib/handler-contract';
 import { stringifyScalars, type AssemblyStack, type IntrinsicResolver } from './cloud-assembly';
 import type { EmulatedUser, FinSpaceEmulator } from './finspace-emulator';
-import type { LocalLambda } from './local-lambda';
+import type { LambdaContainer } from './lambda-environment';
 import type { ResponseReceiver } from './response-receiver';
 
 export type StepKind = 'Create' | 'Update' | 'Delete' | 'Rollback' | 'Cleanup';
@@ -84,7 +84,7 @@ export interface Exchange {
 /** Invokes the handler in `lambda` with the request's event, and reads its answer back from `receiver`. */
 export async function sendRequest(
   request: Request,
-  lambda: LocalLambda,
+  lambda: LambdaContainer,
   receiver: ResponseReceiver,
   emulator: FinSpaceEmulator,
 ): Promise<{ record: StepRecord; exchange: Exchange }> {

@@ -1,7 +1,8 @@
 /**
  * The FinSpace Data API emulator users import: the class, its options and records (the emulator-* modules do the
  * work). README "Testing your own stacks: `finspace-user-settings/testing`" says what it checks.
- */ import { randomBytes } from 'node:crypto';
+ */
+import { randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { receive } from './emulator-http';

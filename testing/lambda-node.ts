@@ -1,7 +1,8 @@
 /**
  * Which Node.js runs a handler locally: the major its runtime names (nodejs24.x: Node.js 24), as Lambda would, or
  * this process's with a plain note when there is none (CONTRIBUTING "Set-up: two commands").
- */ import { execFileSync } from 'node:child_process';
+ */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 
@@ -55,13 +56,30 @@ export function nodeForRuntime(runtime: string, env: NodeJS.ProcessEnv = process
       return result;
     }
   }
+  const fix = missingNodeFix(major, inCheckout());
   return {
     ...own,
     matchesRuntime: false,
-    note:
-      `no Node.js ${major} binary was found for ${process.platform}-${process.arch} (run npm ci in this project to fetch one, ` +
-      `or set FINSPACE_LOCAL_LAMBDA_NODE to a node ${major} binary); running on Node.js ${process.versions.node} instead`,
+    note: `no Node.js ${major} binary was found for ${process.platform}-${process.arch} (${fix}); running on Node.js ${process.versions.node} instead`,
   };
+}
+
+/**
+ * What to do without a Node.js of the runtime's major: a checkout of this project fetches one on npm ci; a consumer of
+ * the published package runs the runner itself on that Node.js (npm fetches it), or names a binary.
+ */
+export function missingNodeFix(major: string, checkout: boolean): string {
+  return checkout
+    ? `run npm ci in this project to fetch one, or set FINSPACE_LOCAL_LAMBDA_NODE to a node ${major} binary`
+    : `run the runner on Node.js ${major}: npx -y -p node@${major} -c 'finspace-user-settings-local cdk.out' fetches it from the npm registry; ` +
+        `or set FINSPACE_LOCAL_LAMBDA_NODE to a node ${major} binary`;
+}
+
+/** Whether this runs from a checkout of this project (its install step is there), not from the published package. */
+export function inCheckout(dir = __dirname): boolean {
+  return [path.resolve(dir, '..'), path.resolve(dir, '..', '..')].some((root) =>
+    fs.existsSync(path.join(root, 'scripts', 'install-lambda-node.mjs')),
+  );
 }
 
 /** One line for people: which Node.js runs the handler, and whether it is the runtime's. */

@@ -22,7 +22,8 @@ import {
   type StepRecord,
 } from './cloudformation-request';
 import { FinSpaceEmulator } from './finspace-emulator';
-import { LocalLambda } from './local-lambda';
+import { createLambdaContainer } from './lambda-container';
+import type { LambdaContainer } from './lambda-environment';
 import { ResponseReceiver } from './response-receiver';
 
 // Exported from here before ./cloudformation-request held them; test/hardening/fault-matrix.test.ts imports them here.
@@ -64,9 +65,9 @@ export class LocalDeployment {
   /** Every event sent to a handler and the raw answer PUT for it, in order (to check what leaves the handler). */
   readonly exchanges: Exchange[] = [];
   private readonly resources: ResourceState[] = [];
-  private readonly functions = new Map<string, LocalLambda>();
+  private readonly functions = new Map<string, LambdaContainer>();
   /** How each function's container is made, for a second one beside it (Lambda runs concurrent events apart). */
-  private readonly containerOf = new Map<string, () => LocalLambda>();
+  private readonly containerOf = new Map<string, () => LambdaContainer>();
 
   private constructor(
     options: LocalDeploymentOptions,
@@ -98,7 +99,7 @@ export class LocalDeployment {
           const loggingConfig = stack.template.Resources[functionLogicalId].Properties?.LoggingConfig as
             { LogFormat?: unknown } | undefined;
           const container = () =>
-            new LocalLambda(spec, {
+            createLambdaContainer(spec, {
               onLog: options.onLog,
               logFormat: loggingConfig?.LogFormat === 'JSON' ? 'JSON' : 'Text',
               extraEnvironment: {
@@ -121,7 +122,7 @@ export class LocalDeployment {
   }
 
   /** The handler functions, with the runtime the template names and the file they run. */
-  get handlerFunctions(): LocalLambda[] {
+  get handlerFunctions(): LambdaContainer[] {
     return [...this.functions.values()];
   }
 
@@ -276,7 +277,7 @@ export class LocalDeployment {
     resource: ResourceState,
     requestType: StepRecord['requestType'],
     oldProperties?: Record<string, unknown>,
-    override: { readonly lambda?: LocalLambda; readonly physicalResourceId?: string } = {},
+    override: { readonly lambda?: LambdaContainer; readonly physicalResourceId?: string } = {},
   ): Promise<StepRecord> {
     const lambda = override.lambda ?? this.functions.get(`${resource.stack.stackName}/${resource.functionLogicalId}`)!;
     const request = { step, requestType, resource, oldProperties, physicalResourceId: override.physicalResourceId };

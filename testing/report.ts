@@ -71,13 +71,18 @@ export function formatSteps(steps: readonly StepRecord[]): string {
   return out.join('\n');
 }
 
-/** The lines before the steps: the emulator and the resources, then each handler with the Node.js it runs on. */
+/**
+ * The lines before the steps: the emulator and the resources, what runs the handlers (AWS's runtime interface emulator
+ * and client, or the imitation and why), then each handler with the Node.js it runs on.
+ */
 export function formatStart(
   deployment: Pick<LocalDeployment, 'emulator' | 'resourceIds' | 'handlerFunctions'>,
   assemblyDir: string,
+  lambdaRuntime: string,
 ): string {
   return [
     `FinSpace Data emulator on ${deployment.emulator.endpoint}; ${deployment.resourceIds.length} Custom::FinSpaceUserSettings in ${assemblyDir}`,
+    `Lambda runtime: ${lambdaRuntime}`,
     ...deployment.handlerFunctions.map(
       (fn) =>
         `handler ${fn.spec.logicalId}: ${fn.spec.exportName} of ${path.relative(process.cwd(), fn.spec.file)} on ${describeLambdaNode(fn.node)}; timeout ${fn.spec.timeoutSeconds} s`,

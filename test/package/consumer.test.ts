@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { nodeForRuntime } from '../../testing/lambda-node';
+import { AWS_RUNTIME } from '../support/lambda-containers';
 import { packedPackage } from '../support/pack';
 
 const CONSUMER_APP = `
@@ -59,16 +60,30 @@ test('npm pack, install into a fresh CDK app on the lowest aws-cdk-lib it declar
     expect(types.filter((t) => t === 'Custom::FinSpaceUserSettings')).toHaveLength(2);
     expect(types.filter((t) => t === 'AWS::Lambda::Function')).toHaveLength(1);
 
-    // The packaged runner, on the runtime's Node.js (a consumer points it at one with FINSPACE_LOCAL_LAMBDA_NODE).
+    // The packaged runner, on the runtime's Node.js (a consumer points it at one with FINSPACE_LOCAL_LAMBDA_NODE). The
+    // package has no build of AWS's runtime pieces: the runner says so and what to set, and runs on the imitation.
     const node24 = nodeForRuntime('nodejs24.x');
-    const run = spawnSync(path.join(app, 'node_modules', '.bin', 'finspace-user-settings-local'), ['cdk.out'], {
-      cwd: app,
-      encoding: 'utf8',
-      env: { ...process.env, FINSPACE_LOCAL_LAMBDA_NODE: node24.path },
-    });
+    const { FINSPACE_LOCAL_LAMBDA_RUNTIME: _mode, ...env } = process.env;
+    const runner = (extra: Record<string, string> = {}) =>
+      spawnSync(path.join(app, 'node_modules', '.bin', 'finspace-user-settings-local'), ['cdk.out'], {
+        cwd: app,
+        encoding: 'utf8',
+        env: { ...env, FINSPACE_LOCAL_LAMBDA_NODE: node24.path, ...extra },
+      });
+    const run = runner();
     expect(run.stdout).toContain(`on Node.js ${node24.version} (the template's nodejs24.x)`);
+    expect(run.stdout).toContain(
+      "Lambda runtime: the imitation of Lambda's Node.js runtime (testing/local-lambda.ts): AWS's runtime interface emulator and client are not part of the package: set FINSPACE_LOCAL_LAMBDA_RIE",
+    );
     expect(run.stdout).toContain('All 6 steps succeeded.');
     expect(run.status).toBe(0);
+    // Pointed at pieces of its own (here, this checkout's build), it runs under them.
+    if (AWS_RUNTIME.pieces) {
+      const { rie, ricEntry } = AWS_RUNTIME.pieces;
+      const own = runner({ FINSPACE_LOCAL_LAMBDA_RIE: rie, FINSPACE_LOCAL_LAMBDA_RIC: path.dirname(ricEntry) });
+      expect(own.stdout).toContain(`Lambda runtime: AWS's Lambda Runtime Interface Emulator from ${rie} with aws-lambda-ric 4.0.2`);
+      expect(own.stdout).toContain('All 6 steps succeeded.');
+    }
   } finally {
     fs.rmSync(work, { recursive: true, force: true });
   }

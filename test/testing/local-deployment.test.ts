@@ -9,7 +9,9 @@ import * as path from 'node:path';
 import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { ApiAccess, FinSpaceUserSettings } from '../../lib';
 import { AUDIT_MARK, auditRecords, LOCAL_ADMIN_USER_ID, LocalDeployment, type StepRecord } from '../../testing';
+import { describeLambdaRuntime } from '../../testing/lambda-runtime';
 import { FIXTURE_ENVIRONMENT, FIXTURE_USERS, synthFixture } from '../fixtures/fixture-app';
+import { RUNNER_RUNTIME } from '../support/lambda-containers';
 
 let assemblyDir: string;
 let deployment: LocalDeployment;
@@ -39,6 +41,13 @@ test('happy path: Create, Update, Delete, through the bundled handler in the ass
   const [fn] = deployment.handlerFunctions;
   expect(fn.spec.file.startsWith(assemblyDir)).toBe(true);
   expect(fn.spec.runtime).toMatch(/^nodejs2[2-9]\.x$/);
+  // Under AWS's runtime interface emulator and client wherever they are built (so the audit lines below are the real
+  // client's, which the Logs Insights query reads), else the imitation.
+  expect(fn.runtime).toBe(
+    RUNNER_RUNTIME.pieces
+      ? describeLambdaRuntime(RUNNER_RUNTIME.pieces)
+      : "the imitation of Lambda's Node.js runtime (testing/local-lambda.ts)",
+  );
 
   const created = await deployment.createAll();
   expect(outcomes(created)).toEqual(['Create:Analyst:SUCCESS', 'Create:Auditor:SUCCESS', 'Create:Trader:SUCCESS']);
@@ -160,15 +169,19 @@ test('the bundled handler invoked through a version or alias answers nothing and
   expect(auditRecords(served.logs)).toEqual([expect.objectContaining({ requestId: 'unqualified', outcome: 'SUCCESS', delivered: true })]);
 });
 
+/** npm start's CLI; where AWS's runtime pieces are not built (the global setup tried), on the imitation, not building. */
+const CLI_RUNTIME = RUNNER_RUNTIME.pieces ? RUNNER_RUNTIME : { reason: 'FINSPACE_LOCAL_LAMBDA_RUNTIME is imitation' };
 const cli = (dir: string) =>
   spawnSync(process.execPath, [require.resolve('tsx/cli'), path.join(__dirname, '..', '..', 'testing', 'cli.ts'), dir], {
     encoding: 'utf8',
+    env: RUNNER_RUNTIME.pieces ? process.env : { ...process.env, FINSPACE_LOCAL_LAMBDA_RUNTIME: 'imitation' },
   });
 
 test('the CLI behind npm start prints the table and exits 0', () => {
   const run = cli(assemblyDir);
   expect(run.stderr).toBe('');
   expect(run.status).toBe(0);
+  expect(run.stdout).toContain(`Lambda runtime: ${describeLambdaRuntime(CLI_RUNTIME.pieces, CLI_RUNTIME.reason)}`);
   expect(run.stdout).toMatch(/Step +\| Resource +\| Outcome +\| Node\.js +\| Physical id +\| User settings/);
   expect(run.stdout).toMatch(
     /handler FinSpaceUserSettingsProviderHandler[0-9A-F]{8}: handler of .*index\.js on Node\.js 24\.\d+\.\d+ \(the template's nodejs24\.x\); timeout 300 s/,

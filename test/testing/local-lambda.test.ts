@@ -1,41 +1,21 @@
 /**
- * The Lambda-like container: each invocation gets its own log lines (all of them, an unfinished last line too), and
- * under the JSON log format console output is written as Lambda's Node.js runtime writes it: a lone object becomes the
- * line's `message` as it is, several arguments are formatted into a string.
+ * The imitation's container: each invocation gets its own log lines (all of them, an unfinished last line too), what it
+ * reports when the process ends, and cold starts. What it shares with AWS's runtime is in imitation-runtime.test.ts.
  */
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import type { LambdaFunctionSpec } from '../../testing/cloud-assembly';
-import { LocalLambda } from '../../testing/local-lambda';
+import { exitError, LocalLambda, timedOut } from '../../testing/local-lambda';
+import { handlerFolder } from '../support/lambda-containers';
 
 const HANDLER = `
-exports.handler = async (event, context) => {
-  if (event.context) return console.info({ invokedFunctionArn: context.invokedFunctionArn });
+exports.handler = async (event) => {
   console.info({ audit: 'x', n: event.n });
   console.error('failed', event.n);
   if (event.unfinished) process.stdout.write('no newline');
 };
 `;
 
-let dir: string;
-let spec: LambdaFunctionSpec;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-lambda-'));
-  fs.writeFileSync(path.join(dir, 'index.js'), HANDLER);
-  spec = {
-    logicalId: 'Fn',
-    functionName: 'fn',
-    arn: 'arn:aws:lambda:us-east-1:123456789012:function:fn',
-    runtime: 'nodejs24.x',
-    file: path.join(dir, 'index.js'),
-    exportName: 'handler',
-    timeoutSeconds: 10,
-    memoryMb: 128,
-    environment: {},
-  };
-});
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+const folder = handlerFolder(HANDLER);
+const spec = folder.spec();
+afterAll(() => folder.remove());
 
 test("under the JSON log format, lines are the runtime's JSON objects, and each invocation has its own", async () => {
   const lambda = new LocalLambda(spec, { logFormat: 'JSON' });
@@ -59,25 +39,27 @@ test("under the JSON log format, lines are the runtime's JSON objects, and each 
   }
 });
 
-test('in the text format, lines are what the handler wrote', async () => {
-  const lambda = new LocalLambda(spec);
-  try {
-    const { logs } = await lambda.invoke({ n: 3 });
-    // stdout and stderr are read apart: their lines may interleave either way.
-    expect([...logs].sort()).toEqual(['failed 3', "{ audit: 'x', n: 3 }"]);
-  } finally {
-    await lambda.stop();
-  }
+test("what it reports when the process ends, in the words of Lambda's runtime; a timeout's seconds to two places", () => {
+  expect(exitError('r1', 3, null)).toEqual({
+    errorType: 'Runtime.ExitError',
+    error: 'RequestId: r1 Error: Runtime exited with error: exit status 3',
+  });
+  expect(exitError('r1', 0, null).error).toBe('RequestId: r1 Error: Runtime exited without providing a reason');
+  expect(
+    (['SIGKILL', 'SIGTERM', 'SIGABRT', 'SIGSEGV', 'SIGHUP'] as const).map((signal) =>
+      exitError('r1', null, signal).error?.split(': ').at(-1),
+    ),
+  ).toEqual(['killed', 'terminated', 'aborted', 'segmentation fault', 'SIGHUP']);
+  expect(timedOut(300)).toBe('Task timed out after 300.00 seconds');
 });
 
-test("the context names the function's ARN, as Lambda's does for CloudFormation's invocation; or a version's or alias's", async () => {
+test('a stopped container starts cold on the next invocation', async () => {
   const lambda = new LocalLambda(spec, { logFormat: 'JSON' });
   try {
-    const arnOf = async (qualifier?: string) =>
-      JSON.parse((await lambda.invoke({ context: true }, { qualifier })).logs[0]).message.invokedFunctionArn;
-    expect(await arnOf()).toBe('arn:aws:lambda:us-east-1:123456789012:function:fn');
-    expect(await arnOf('live')).toBe('arn:aws:lambda:us-east-1:123456789012:function:fn:live');
-    expect(await arnOf('$LATEST')).toBe('arn:aws:lambda:us-east-1:123456789012:function:fn:$LATEST');
+    expect((await lambda.invoke({ n: 1 })).coldStart).toBe(true);
+    expect((await lambda.invoke({ n: 2 })).coldStart).toBe(false);
+    await lambda.stop();
+    expect((await lambda.invoke({ n: 3 })).coldStart).toBe(true);
   } finally {
     await lambda.stop();
   }

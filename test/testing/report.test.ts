@@ -71,8 +71,9 @@ test('before the steps: the emulator, the resources, and each handler with its f
     resourceIds: ['S/Analyst', 'S/Auditor'],
     handlerFunctions: [{ spec, node }],
   } as unknown as Parameters<typeof formatStart>[0];
-  expect(formatStart(deployment, 'cdk.out').split('\n')).toEqual([
+  expect(formatStart(deployment, 'cdk.out', 'the imitation').split('\n')).toEqual([
     'FinSpace Data emulator on http://127.0.0.1:4566; 2 Custom::FinSpaceUserSettings in cdk.out',
+    'Lambda runtime: the imitation',
     `handler Handler: handler of ${path.join('cdk.out', 'index.js')} on Node.js 24.1.0 (the template's nodejs24.x); timeout 300 s`,
   ]);
 });
