@@ -7,6 +7,12 @@ import { handlerFolder } from '../support/lambda-containers';
 const folder = handlerFolder('exports.handler = async () => undefined;');
 afterAll(() => folder.remove());
 const pieces = { rie: '/x/aws-lambda-rie', ricEntry: '/x/index.mjs', rieVersion: 'v1', ricVersion: '4.0.2' };
+// The choice these tests make, not the one this run's environment asks for (CI asks for the emulator).
+const asked = process.env.FINSPACE_LOCAL_LAMBDA_RUNTIME;
+beforeEach(() => delete process.env.FINSPACE_LOCAL_LAMBDA_RUNTIME);
+afterAll(() =>
+  asked === undefined ? delete process.env.FINSPACE_LOCAL_LAMBDA_RUNTIME : (process.env.FINSPACE_LOCAL_LAMBDA_RUNTIME = asked),
+);
 
 test('the emulator when its pieces are here, the imitation when they are not or when asked for', () => {
   expect(createLambdaContainer(folder.spec(), { choice: { pieces } })).toBeInstanceOf(RuntimeEmulatorLambda);
