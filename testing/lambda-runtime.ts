@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { readLines } from './lambda-environment';
 
 export interface LambdaRuntimePieces {
   /** The aws-lambda-rie binary. */
@@ -95,13 +96,7 @@ export async function prepareLambdaRuntime(
   if (found.pieces || !script || declined || process.platform !== 'linux') return found;
   const code = await new Promise<number | null>((resolve) => {
     const child = spawn(process.execPath, [script, '--quiet'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let buffered = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
-      const lines = (buffered + chunk).split('\n');
-      buffered = lines.pop()!;
-      lines.forEach(say);
-    });
+    readLines(child.stdout, say);
     child.on('error', () => resolve(null));
     child.on('exit', resolve);
   });

@@ -86,12 +86,14 @@ export class LocalLambda implements LambdaContainer {
   private ready?: Promise<Outcome | undefined>;
   /** The invocation under way: how many of its end marks (one per stream) have arrived. */
   private current?: { readonly id: string; ends: number; readonly ended: () => void };
+
   constructor(
     readonly spec: LambdaFunctionSpec,
     private readonly options: LocalLambdaOptions = {},
   ) {
     this.node = options.node ?? nodeForRuntime(spec.runtime);
   }
+
   private start(): Promise<Outcome | undefined> {
     const { taskRoot, handler } = handlerLocation(this.spec);
     const env = { ...lambdaEnvironment(this.spec, this.options, taskRoot), _HANDLER: handler };
@@ -111,6 +113,7 @@ export class LocalLambda implements LambdaContainer {
       child.once('close', (code, signal) => resolve(failed ?? { ok: false, ...exitError('-', code, signal) }));
     });
   }
+
   private log(line: string): void {
     // The mark ends a line of its own, or one the handler left unfinished.
     const mark = line.indexOf(END_MARK);
@@ -124,6 +127,7 @@ export class LocalLambda implements LambdaContainer {
       this.current.ended();
     }
   }
+
   /**
    * Invokes the handler with `event`, as an asynchronous invocation from CloudFormation would: by the function's own ARN
    * (the ServiceToken), which the context carries as invokedFunctionArn, or through a version or alias (`qualifier`).
@@ -192,6 +196,7 @@ export class LocalLambda implements LambdaContainer {
       child.send({ id, event, deadline, invokedFunctionArn });
     });
   }
+
   /** Stops the container (a cold start follows on the next invocation). */
   async stop(): Promise<void> {
     const child = this.container;
